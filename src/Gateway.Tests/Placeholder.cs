@@ -1,0 +1,1 @@
+namespace Glassbox.Gateway.Tests; public sealed class Placeholder { [Fact] public void X() { } }
