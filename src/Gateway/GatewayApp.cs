@@ -1,11 +1,100 @@
+using Glassbox.Gateway.Configuration;
+using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Forwarding;
+using Glassbox.Gateway.Pricing;
+using Glassbox.Gateway.Telemetry;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Yarp.ReverseProxy.Configuration;
+
 namespace Glassbox.Gateway;
 
+/// <summary>Composition root: the gateway as a <see cref="WebApplication"/>, for Program and for tests.</summary>
 public static class GatewayApp
 {
+    /// <summary>Defaults below appsettings.json, environment variables and the command line.</summary>
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Glassbox:DefaultUpstream"] = "Anthropic",
+        ["Glassbox:Upstreams:Anthropic:BaseUrl"] = "https://ezaiapi.com",
+        ["Glassbox:Upstreams:Anthropic:Provider"] = "anthropic",
+        ["Glassbox:Upstreams:Anthropic:Api"] = nameof(ApiFamily.Anthropic),
+        ["Glassbox:Upstreams:OpenAI:BaseUrl"] = "https://ezaiapi.com",
+        ["Glassbox:Upstreams:OpenAI:Provider"] = "openai",
+        ["Glassbox:Upstreams:OpenAI:Api"] = nameof(ApiFamily.OpenAI),
+        ["Serilog:MinimumLevel:Default"] = "Information",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning",
+        ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
+        ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
+    };
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls("http://0.0.0.0:8080");
+        }
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // AI routes enforce Glassbox:MaxRequestBodyBytes themselves; other routes stream through.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddOptions<GlassboxOptions>()
+            .BindConfiguration(GlassboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GlassboxOptions>, GlassboxOptionsValidator>();
+        builder.Services.AddOptions<PricingOptions>().BindConfiguration(GlassboxOptions.SectionName);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RouteTable>();
+        builder.Services.AddSingleton<PriceTable>();
+        builder.Services.AddSingleton<GatewayInstrumentation>();
+        builder.Services.AddSingleton<CallTelemetry>();
+        builder.Services.AddSingleton<Resilience.UpstreamPipelines>();
+        builder.Services.AddSingleton<IProxyConfigProvider, RouteTableConfigProvider>();
+        builder.Services.AddReverseProxy().AddTransforms(AddCallTransforms);
+
+        builder.Services.AddSerilog((services, serilog) => serilog
+                .ReadFrom.Configuration(builder.Configuration)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            writeToProviders: true);
+        builder.AddGlassboxOpenTelemetry();
+
         configure?.Invoke(builder);
-        return builder.Build();
+
+        var app = builder.Build();
+        app.UseTraceResponseHeader();
+        app.MapGet("/healthz", () => "ok");
+        app.MapReverseProxy(proxy => proxy.UseMiddleware<AiCallMiddleware>());
+        return app;
+    }
+
+    private static void AddCallTransforms(Yarp.ReverseProxy.Transforms.Builder.TransformBuilderContext context)
+    {
+        var route = context.Services.GetRequiredService<RouteTable>().Find(context.Route.RouteId);
+        if (route is null)
+        {
+            return;
+        }
+
+        if (route.Upstream.ApiKey is { Length: > 0 } key)
+        {
+            context.RequestTransforms.Add(new InjectApiKeyTransform(key, route.Upstream.Api));
+        }
+
+        if (route.Dialect != ApiDialect.None)
+        {
+            var options = context.Services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
+            context.ResponseTransforms.Add(new ObserveResponseTransform(context.Services.GetRequiredService<TimeProvider>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle));
+        }
     }
 }

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Glassbox.Gateway.Tests.Infrastructure;
+
+internal static class LoopbackApp
+{
+    /// <summary>Starts a web app on a free loopback port and returns its base address.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address.TrimEnd('/') + "/");
+    }
+}

@@ -1,0 +1,13 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OpenTelemetry;
+
+namespace Glassbox.Gateway.Tests.Infrastructure;
+
+/// <summary>Keeps every ended span; safe to read while the gateway is still exporting.</summary>
+internal sealed class SpanCollector : BaseProcessor<Activity>
+{
+    public ConcurrentQueue<Activity> Ended { get; } = new();
+
+    public override void OnEnd(Activity data) => Ended.Enqueue(data);
+}

@@ -1,1 +1,0 @@
-namespace Glassbox.Gateway.Tests; public sealed class Placeholder { [Fact] public void X() { } }

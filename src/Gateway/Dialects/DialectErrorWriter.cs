@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Glassbox.Gateway.Dialects;
+
+/// <summary>
+/// Errors the gateway itself produces, shaped like the provider's own so the official SDKs
+/// raise their typed exceptions with a readable message.
+/// </summary>
+internal static class DialectErrorWriter
+{
+    public static Task WriteAsync(HttpContext context, ApiDialect dialect, int statusCode, GatewayErrorKind kind, string message)
+    {
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json";
+        var body = Format(dialect, kind, message);
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+
+    public static byte[] Format(ApiDialect dialect, GatewayErrorKind kind, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (dialect == ApiDialect.AnthropicMessages)
+            {
+                json.WriteString("type", "error");
+                json.WriteStartObject("error");
+                json.WriteString("type", AnthropicType(kind));
+                json.WriteString("message", message);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteStartObject("error");
+                json.WriteString("message", message);
+                json.WriteString("type", OpenAIType(kind));
+                json.WriteNull("param");
+                json.WriteString("code", OpenAICode(kind));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The dialect's own mid-stream error event, used to end a client's stream cleanly when the
+    /// upstream broke off: the SDKs raise it as an API error instead of a bare connection reset.
+    /// </summary>
+    public static byte[] FormatStreamError(ApiDialect dialect, GatewayErrorKind kind, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        ReadOnlySpan<byte> prefix = dialect switch
+        {
+            ApiDialect.AnthropicMessages or ApiDialect.OpenAIResponses => "event: error\ndata: "u8,
+            _ => "data: "u8,
+        };
+        buffer.Write(prefix);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            switch (dialect)
+            {
+                case ApiDialect.AnthropicMessages:
+                    json.WriteString("type", "error");
+                    json.WriteStartObject("error");
+                    json.WriteString("type", AnthropicType(kind));
+                    json.WriteString("message", message);
+                    json.WriteEndObject();
+                    break;
+                case ApiDialect.OpenAIResponses:
+                    json.WriteString("type", "error");
+                    json.WriteString("code", OpenAICode(kind));
+                    json.WriteString("message", message);
+                    json.WriteNull("param");
+                    break;
+                default:
+                    json.WriteStartObject("error");
+                    json.WriteString("message", message);
+                    json.WriteString("type", OpenAIType(kind));
+                    json.WriteNull("param");
+                    json.WriteString("code", OpenAICode(kind));
+                    json.WriteEndObject();
+                    break;
+            }
+
+            json.WriteEndObject();
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string AnthropicType(GatewayErrorKind kind) => kind switch
+    {
+        GatewayErrorKind.InvalidRequest => "invalid_request_error",
+        GatewayErrorKind.RequestTooLarge => "request_too_large",
+        GatewayErrorKind.Overloaded => "overloaded_error",
+        _ => "api_error",
+    };
+
+    private static string OpenAIType(GatewayErrorKind kind) => kind switch
+    {
+        GatewayErrorKind.InvalidRequest or GatewayErrorKind.RequestTooLarge => "invalid_request_error",
+        _ => "server_error",
+    };
+
+    private static string OpenAICode(GatewayErrorKind kind) => kind switch
+    {
+        GatewayErrorKind.InvalidRequest => "invalid_json",
+        GatewayErrorKind.RequestTooLarge => "request_too_large",
+        GatewayErrorKind.UpstreamUnreachable => "upstream_unreachable",
+        GatewayErrorKind.Timeout => "upstream_timeout",
+        GatewayErrorKind.Overloaded => "upstream_unavailable",
+        GatewayErrorKind.StreamInterrupted => "stream_interrupted",
+        _ => "gateway_error",
+    };
+}
+
+/// <summary>Why the gateway answered on its own instead of forwarding the upstream's answer.</summary>
+internal enum GatewayErrorKind
+{
+    InvalidRequest,
+    RequestTooLarge,
+    UpstreamUnreachable,
+    Timeout,
+    Overloaded,
+    StreamInterrupted,
+    Internal,
+}

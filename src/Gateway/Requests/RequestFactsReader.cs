@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.Json;
+using Glassbox.Gateway.Dialects;
+
+namespace Glassbox.Gateway.Requests;
+
+/// <summary>Reads the top-level fields of an AI request body with one pass of <see cref="Utf8JsonReader"/>.</summary>
+internal static class RequestFactsReader
+{
+    /// <summary>Returns null when the body is not a JSON object.</summary>
+    public static RequestFacts? TryRead(ReadOnlySpan<byte> body, ApiDialect dialect, bool captureInput)
+    {
+        var facts = new RequestFacts();
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            StringBuilder? captured = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = reader;
+                reader.Read();
+                if (property.ValueTextEquals("model"u8) && reader.TokenType == JsonTokenType.String)
+                {
+                    facts.Model = reader.GetString();
+                }
+                else if (property.ValueTextEquals("stream"u8))
+                {
+                    facts.Stream = reader.TokenType == JsonTokenType.True;
+                }
+                else if ((property.ValueTextEquals("max_tokens"u8) || property.ValueTextEquals("max_completion_tokens"u8) || property.ValueTextEquals("max_output_tokens"u8))
+                    && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var maxTokens))
+                {
+                    facts.MaxTokens = maxTokens;
+                }
+                else if (property.ValueTextEquals("temperature"u8) && reader.TokenType == JsonTokenType.Number)
+                {
+                    facts.Temperature = reader.GetDouble();
+                }
+                else if (property.ValueTextEquals("top_p"u8) && reader.TokenType == JsonTokenType.Number)
+                {
+                    facts.TopP = reader.GetDouble();
+                }
+                else if (property.ValueTextEquals("top_k"u8) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var topK))
+                {
+                    facts.TopK = topK;
+                }
+                else if (property.ValueTextEquals("stop_sequences"u8) || property.ValueTextEquals("stop"u8))
+                {
+                    facts.StopSequences = ReadStrings(ref reader);
+                }
+                else if (property.ValueTextEquals("messages"u8) || (dialect == ApiDialect.OpenAIResponses && property.ValueTextEquals("input"u8)))
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    facts.MessageCount = CountItems(ref reader);
+                    if (captureInput)
+                    {
+                        (captured ??= new StringBuilder()).Append(Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]));
+                    }
+                }
+                else if (property.ValueTextEquals("tools"u8) && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    facts.ToolCount = CountItems(ref reader);
+                }
+                else if (property.ValueTextEquals("stream_options"u8) && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    facts.IncludeUsage = ReadIncludeUsage(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return null;
+            }
+
+            facts.CapturedInput = captured?.ToString();
+            return facts;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int CountItems(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return 1; // Responses API: "input": "plain text" is one message.
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            reader.Skip();
+        }
+
+        return count;
+    }
+
+    private static string[]? ReadStrings(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return [reader.GetString()!];
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var values = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                values.Add(reader.GetString()!);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return values.Count == 0 ? null : [.. values];
+    }
+
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    {
+        var includeUsage = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (isIncludeUsage)
+            {
+                includeUsage = reader.TokenType == JsonTokenType.True;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return includeUsage;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Glassbox.Gateway.Resilience;
+
+/// <summary>Which upstream answers are transient, and how long the upstream asked us to wait.</summary>
+internal static class RetryDecision
+{
+    public static bool IsRetryableStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504 or 529;
+
+    /// <summary>The upstream's <c>x-should-retry</c> overrides the status code, as the official SDKs do.</summary>
+    public static bool ShouldRetry(int status, HttpResponseHeaders headers)
+    {
+        if (headers.TryGetValues("x-should-retry", out var values))
+        {
+            var value = values.FirstOrDefault();
+            if (string.Equals(value, "false", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return IsRetryableStatus(status);
+    }
+
+    /// <summary>Reads <c>retry-after-ms</c>, then <c>retry-after</c> (seconds or an HTTP date).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        if (headers.TryGetValues("retry-after-ms", out var msValues)
+            && double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+        {
+            return TimeSpan.FromMilliseconds(ms);
+        }
+
+        if (headers.RetryAfter is { } retryAfter)
+        {
+            if (retryAfter.Delta is { } delta)
+            {
+                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            }
+
+            if (retryAfter.Date is { } date)
+            {
+                var wait = date - now;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+        }
+
+        // Some hosts send fractional seconds, which the typed header rejects.
+        if (headers.TryGetValues("retry-after", out var raw)
+            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return null;
+    }
+
+    public static string StatusReason(HttpStatusCode status) => ((int)status).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,218 @@
+using System.Runtime.CompilerServices;
+using Glassbox.Gateway.Calls;
+using Glassbox.Gateway.Dialects;
+
+namespace Glassbox.Gateway.StreamObservation.Tee;
+
+/// <summary>
+/// The tee: hands every byte the forwarder reads to the client unchanged, and shows the same
+/// bytes to an observer. Never throws anything of its own into the copy loop. When the upstream
+/// breaks off or falls silent past the idle timeout, it ends the client's stream cleanly, with
+/// the dialect's error event when that can be appended between two events.
+/// </summary>
+internal sealed class ObservingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly AiCall _call;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _idleTimeout;
+    private readonly CancellationTokenSource _idle;
+    private CancellationTokenSource? _linked;
+    private CancellationToken _linkedFor;
+    private IResponseObserver? _observer;
+    private byte[]? _ending;
+    private int _endingOffset;
+    private int _disposed;
+
+    public ObservingStream(Stream inner, IResponseObserver? observer, AiCall call, TimeProvider time, TimeSpan idleTimeout)
+    {
+        _inner = inner;
+        _observer = observer;
+        _call = call;
+        _time = time;
+        _idleTimeout = idleTimeout;
+        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_ending is not null)
+        {
+            return DrainEnding(buffer.Span);
+        }
+
+        int read;
+        var token = Link(cancellationToken);
+        // Only silence of the upstream counts as idle, not time spent writing to a slow client.
+        _idle.CancelAfter(_idleTimeout);
+        try
+        {
+            read = await _inner.ReadAsync(buffer, token);
+        }
+        catch (Exception exception)
+        {
+            if (!TryEndGracefully(exception))
+            {
+                throw;
+            }
+
+            return DrainEnding(buffer.Span);
+        }
+        finally
+        {
+            _idle.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        if (read > 0)
+        {
+            Observe(buffer.Span[..read]);
+        }
+        else if (buffer.Length > 0 && !_call.BodyEnded)
+        {
+            // A zero-byte read into an empty buffer (YARP's probe before renting) is not the end.
+            _call.BodyEnded = true;
+            var now = _time.GetTimestamp();
+            _call.EndTimestamp = now;
+            var observer = _observer;
+            if (observer is not null)
+            {
+                try
+                {
+                    observer.OnEnd(now);
+                }
+                catch (Exception exception)
+                {
+                    StopObserving(exception);
+                }
+            }
+        }
+
+        return read;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _call.EndTimestamp ??= _time.GetTimestamp();
+            (Interlocked.Exchange(ref _observer, null) as IDisposable)?.Dispose();
+            _inner.Dispose();
+            _linked?.Dispose();
+            _idle.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private CancellationToken Link(CancellationToken forwarderToken)
+    {
+        if (_linked is null || _linkedFor != forwarderToken)
+        {
+            _linked?.Dispose();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(forwarderToken, _idle.Token);
+            _linkedFor = forwarderToken;
+        }
+
+        return _linked.Token;
+    }
+
+    /// <summary>Decides whether a failed upstream read ends the client's stream cleanly instead of resetting it.</summary>
+    private bool TryEndGracefully(Exception exception)
+    {
+        _call.Exception ??= exception;
+        _call.EndTimestamp ??= _time.GetTimestamp();
+        if (_call.ClientAborted.IsCancellationRequested)
+        {
+            _call.EndReason = CallEndReason.ClientDisconnected;
+            return false;
+        }
+
+        string message;
+        if (exception is OperationCanceledException)
+        {
+            if (!_idle.IsCancellationRequested || _call.TotalTimeout.IsCancellationRequested || _linkedFor.IsCancellationRequested)
+            {
+                if (_call.TotalTimeout.IsCancellationRequested)
+                {
+                    _call.EndReason = CallEndReason.Timeout;
+                    _call.TimeoutKind = "total";
+                }
+
+                return false;
+            }
+
+            _call.EndReason = CallEndReason.Timeout;
+            _call.TimeoutKind = "idle";
+            message = $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream.";
+        }
+        else
+        {
+            _call.EndReason = CallEndReason.UpstreamInterrupted;
+            message = "The upstream connection broke before the response ended; the gateway ended the stream.";
+        }
+
+        _ending = _observer is IEventBoundary { IsAtEventBoundary: true } && _call.ContentEncoding is null
+            ? DialectErrorWriter.FormatStreamError(_call.Route.Dialect, _call.EndReason == CallEndReason.Timeout ? GatewayErrorKind.Timeout : GatewayErrorKind.StreamInterrupted, message)
+            : [];
+        return true;
+    }
+
+    private int DrainEnding(Span<byte> destination)
+    {
+        var remaining = _ending.AsSpan(_endingOffset);
+        if (remaining.IsEmpty || destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var count = Math.Min(remaining.Length, destination.Length);
+        remaining[..count].CopyTo(destination);
+        _endingOffset += count;
+        return count;
+    }
+
+    private void Observe(ReadOnlySpan<byte> chunk)
+    {
+        var observer = _observer;
+        if (observer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            observer.OnBytes(chunk, _time.GetTimestamp());
+        }
+        catch (Exception exception)
+        {
+            StopObserving(exception);
+        }
+    }
+
+    // An observer bug must cost telemetry, never the client's bytes.
+    private void StopObserving(Exception exception)
+    {
+        _call.Response.RecordProblem($"observer failed: {exception.GetType().Name}");
+        (Interlocked.Exchange(ref _observer, null) as IDisposable)?.Dispose();
+    }
+}

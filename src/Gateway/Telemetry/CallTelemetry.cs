@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using Glassbox.Gateway.Calls;
+using Glassbox.Gateway.Configuration;
+using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Pricing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static Glassbox.Gateway.Telemetry.TelemetryNames;
+
+namespace Glassbox.Gateway.Telemetry;
+
+/// <summary>Turns the facts of a call into its span, metrics and log line. Computes no facts itself.</summary>
+internal sealed class CallTelemetry
+{
+    private readonly GatewayInstrumentation _instrumentation;
+    private readonly PriceTable _prices;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly bool _semconv;
+    private readonly bool _ai;
+    private readonly bool _captureContent;
+    private readonly int _maxContentChars;
+
+    public CallTelemetry(GatewayInstrumentation instrumentation, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options, ILogger<CallTelemetry> logger)
+    {
+        _instrumentation = instrumentation;
+        _prices = prices;
+        _time = time;
+        _logger = logger;
+        var glassbox = options.Value;
+        _semconv = glassbox.EmitSemanticConventions;
+        _ai = glassbox.EmitAiAttributes;
+        _captureContent = CaptureContentEnabled(glassbox);
+        _maxContentChars = glassbox.MaxCapturedContentChars;
+    }
+
+    public bool CaptureContent => _captureContent;
+
+    public static bool CaptureContentEnabled(GlassboxOptions options) =>
+        options.CaptureMessageContent
+        || string.Equals(Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public Activity? Start(AiCall call)
+    {
+        var request = call.Request;
+        var name = request.Model is null ? OperationChat : string.Concat(OperationChat, " ", request.Model);
+        var activity = _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client);
+        call.Activity = activity;
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return activity;
+        }
+
+        var route = call.Route;
+        if (_semconv)
+        {
+            activity.SetTag(GenAI.OperationName, OperationChat);
+            activity.SetTag(GenAI.ProviderName, route.Upstream.Provider);
+            activity.SetTag(GenAI.RequestModel, request.Model);
+            activity.SetTag(GenAI.RequestStream, request.Stream);
+            activity.SetTag(GenAI.RequestMaxTokens, request.MaxTokens);
+            activity.SetTag(GenAI.RequestTemperature, request.Temperature);
+            activity.SetTag(GenAI.RequestTopP, request.TopP);
+            activity.SetTag(GenAI.RequestTopK, request.TopK);
+            activity.SetTag(GenAI.RequestStopSequences, request.StopSequences);
+            if (route.Dialect == ApiDialect.OpenAIResponses)
+            {
+                activity.SetTag(GenAI.OpenAIApiType, "responses");
+            }
+        }
+
+        activity.SetTag(Common.ServerAddress, route.ServerAddress);
+        activity.SetTag(Common.ServerPort, route.ServerPort);
+        if (_ai)
+        {
+            activity.SetTag(Ai.Provider, route.Upstream.Provider);
+            activity.SetTag(Ai.Model, request.Model);
+            activity.SetTag(Ai.Streaming, request.Stream);
+            activity.SetTag(Ai.MessageCount, request.MessageCount);
+        }
+
+        activity.SetTag(Own.Upstream, route.UpstreamName);
+        activity.SetTag(Own.Route, route.Path);
+        activity.SetTag(Own.ToolCount, request.ToolCount);
+        if (_captureContent && request.CapturedInput is { } input)
+        {
+            activity.SetTag(GenAI.InputMessages, Cap(input));
+        }
+
+        return activity;
+    }
+
+    public void Finish(AiCall call)
+    {
+        if (!call.TryMarkFinished())
+        {
+            return;
+        }
+
+        var frequency = (double)_time.TimestampFrequency;
+        var end = call.EndTimestamp ?? _time.GetTimestamp();
+        var durationSeconds = (end - call.StartTimestamp) / frequency;
+        var facts = call.Response;
+        double? ttftSeconds = facts.FirstContentTimestamp is { } first && call.Request.Stream ? (first - call.StartTimestamp) / frequency : null;
+        var error = ErrorClassifier.Classify(call);
+        var inputIncludesCache = call.Route.Dialect != ApiDialect.AnthropicMessages;
+        long? semconvInput = facts.InputTokens is { } rawInput && !inputIncludesCache
+            ? rawInput + (facts.CacheReadInputTokens ?? 0) + (facts.CacheCreationInputTokens ?? 0)
+            : facts.InputTokens;
+        var responseModel = facts.ResponseModel;
+        var requestModel = call.Request.Model;
+        var cost = _prices.Estimate(responseModel ?? requestModel, facts, inputIncludesCache);
+
+        var activity = call.Activity;
+        if (activity is { IsAllDataRequested: true })
+        {
+            SetEndTags(activity, call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
+        }
+
+        activity?.Stop();
+        RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
+
+        if (!_logger.IsEnabled(error is null ? LogLevel.Information : LogLevel.Warning))
+        {
+            return;
+        }
+
+        var durationMs = Math.Round(durationSeconds * 1000, 2);
+        double? ttftMs = ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null;
+        var traceId = activity?.TraceId.ToHexString();
+        if (error is null)
+        {
+            GatewayLog.AiCallCompleted(_logger, call.Route.Path, call.Route.Upstream.Provider, requestModel, call.StatusCode, durationMs, ttftMs,
+                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), null, traceId);
+        }
+        else
+        {
+            GatewayLog.AiCallFailed(_logger, call.Route.Path, call.Route.Upstream.Provider, requestModel, call.StatusCode, durationMs, ttftMs,
+                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), error.AiType, traceId);
+        }
+    }
+
+    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double frequency)
+    {
+        var facts = call.Response;
+        if (_semconv)
+        {
+            activity.SetTag(GenAI.ResponseId, facts.ResponseId);
+            activity.SetTag(GenAI.ResponseModel, facts.ResponseModel);
+            if (facts.FinishReason is { } finish)
+            {
+                activity.SetTag(GenAI.ResponseFinishReasons, new[] { finish });
+            }
+
+            activity.SetTag(GenAI.UsageInputTokens, semconvInput);
+            activity.SetTag(GenAI.UsageOutputTokens, facts.OutputTokens);
+            activity.SetTag(GenAI.UsageCacheReadInputTokens, facts.CacheReadInputTokens);
+            activity.SetTag(GenAI.UsageCacheCreationInputTokens, facts.CacheCreationInputTokens);
+            activity.SetTag(GenAI.UsageReasoningOutputTokens, facts.ReasoningOutputTokens);
+            activity.SetTag(GenAI.ResponseTimeToFirstChunk, ttftSeconds);
+            if (error is not null)
+            {
+                activity.SetTag(Common.ErrorType, error.SemconvType);
+            }
+        }
+
+        if (_ai)
+        {
+            activity.SetTag(Ai.StopReason, facts.FinishReason);
+            activity.SetTag(Ai.TokensInput, facts.InputTokens);
+            activity.SetTag(Ai.TokensOutput, facts.OutputTokens);
+            if (facts.CacheReadInputTokens is not null || facts.InputTokens is not null)
+            {
+                activity.SetTag(Ai.CacheHit, facts.CacheReadInputTokens > 0);
+            }
+
+            activity.SetTag(Ai.TtftMs, ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null);
+            activity.SetTag(Ai.LatencyMs, Math.Round(durationSeconds * 1000, 2));
+            activity.SetTag(Ai.Chunks, facts.ContentChunks);
+            activity.SetTag(Ai.CostUsd, cost is { } c ? (double)c : null);
+            activity.SetTag(Ai.RetryCount, call.RetryCount);
+            if (error is not null)
+            {
+                activity.SetTag(Ai.ErrorType, error.AiType);
+                if (call.StatusCode is >= 400)
+                {
+                    activity.SetTag(Ai.ErrorStatus, call.StatusCode);
+                }
+
+                activity.SetTag(Ai.ErrorRetryAfter, call.RetryAfter);
+            }
+        }
+
+        activity.SetTag(Common.HttpResponseStatusCode, call.StatusCode);
+        if (call.HeadersTimestamp is { } headers)
+        {
+            activity.SetTag(Own.TtfbMs, Math.Round((headers - call.StartTimestamp) / frequency * 1000, 2));
+        }
+
+        if (call.Request.Stream)
+        {
+            activity.SetTag(Own.StreamCompleted, facts.Completed && call.BodyEnded);
+            if (facts.ContentChunks > 1)
+            {
+                activity.SetTag(Own.MaxChunkGapMs, Math.Round(facts.MaxContentGapTicks / frequency * 1000, 2));
+                if (facts.OutputTokens is { } output && facts.LastContentTimestamp > facts.FirstContentTimestamp)
+                {
+                    var generation = (facts.LastContentTimestamp!.Value - facts.FirstContentTimestamp!.Value) / frequency;
+                    activity.SetTag(Own.OutputTokensPerSecond, Math.Round(output / generation, 1));
+                }
+            }
+        }
+
+        activity.SetTag(Own.EndReason, EndReasonName(call.EndReason));
+        activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
+        activity.SetTag(Own.ContentEncoding, call.ContentEncoding);
+        activity.SetTag(Own.ObservationProblem, facts.ObservationProblem);
+        activity.SetTag(Own.TimeoutKind, call.TimeoutKind);
+
+        if (error is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, error.Message ?? error.AiType);
+            if (call.Exception is { } exception)
+            {
+                activity.AddException(exception);
+            }
+        }
+    }
+
+    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double frequency)
+    {
+        var facts = call.Response;
+        var tags = new TagList
+        {
+            { GenAI.OperationName, OperationChat },
+            { GenAI.ProviderName, call.Route.Upstream.Provider },
+            { GenAI.RequestModel, call.Request.Model },
+            { Common.ServerAddress, call.Route.ServerAddress },
+            { Common.ServerPort, call.Route.ServerPort },
+        };
+        if (facts.ResponseModel is { } responseModel)
+        {
+            tags.Add(GenAI.ResponseModel, responseModel);
+        }
+
+        var durationTags = tags;
+        if (error is not null)
+        {
+            durationTags.Add(Common.ErrorType, error.SemconvType);
+        }
+
+        _instrumentation.OperationDuration.Record(durationSeconds, durationTags);
+
+        if (semconvInput is { } input)
+        {
+            var inputTags = tags;
+            inputTags.Add(GenAI.TokenType, "input");
+            _instrumentation.TokenUsage.Record(input, inputTags);
+        }
+
+        if (facts.OutputTokens is { } output)
+        {
+            var outputTags = tags;
+            outputTags.Add(GenAI.TokenType, "output");
+            _instrumentation.TokenUsage.Record(output, outputTags);
+        }
+
+        if (ttftSeconds is { } ttft)
+        {
+            _instrumentation.TimeToFirstChunk.Record(ttft, tags);
+        }
+
+        foreach (var gap in facts.ContentGapTicks)
+        {
+            _instrumentation.TimePerOutputChunk.Record(gap / frequency, tags);
+        }
+
+        if (cost is { } usd)
+        {
+            _instrumentation.Cost.Add((double)usd, tags);
+        }
+
+        if (call.Request.Stream && !(facts.Completed && call.BodyEnded) && call.StatusCode is null or < 400)
+        {
+            var abortedTags = tags;
+            abortedTags.Add(Own.EndReason, EndReasonName(call.EndReason));
+            _instrumentation.AbortedStreams.Add(1, abortedTags);
+        }
+    }
+
+    private string Cap(string content) => content.Length <= _maxContentChars ? content : content[.._maxContentChars];
+
+    private static string EndReasonName(CallEndReason reason) => reason switch
+    {
+        CallEndReason.Completed => "completed",
+        CallEndReason.GatewayError => "gateway_error",
+        CallEndReason.UpstreamInterrupted => "upstream_interrupted",
+        CallEndReason.ClientDisconnected => "client_disconnected",
+        CallEndReason.Timeout => "timeout",
+        _ => "unknown",
+    };
+}

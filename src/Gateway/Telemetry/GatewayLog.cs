@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace Glassbox.Gateway.Telemetry;
+
+/// <summary>Source-generated log messages. None of them carries a key or message content.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(EventId = 1, EventName = "AiCall", Level = LogLevel.Information,
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason} {ErrorType} trace {TraceId}")]
+    public static partial void AiCallCompleted(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
+        double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType, string? traceId);
+
+    [LoggerMessage(EventId = 2, EventName = "AiCallFailed", Level = LogLevel.Warning,
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason} {ErrorType} trace {TraceId}")]
+    public static partial void AiCallFailed(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
+        double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType, string? traceId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Request body is not JSON on AI route {Route}; answered 400")]
+    public static partial void InvalidJson(ILogger logger, string route);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Request body over {Limit} bytes on AI route {Route}; answered 413")]
+    public static partial void BodyTooLarge(ILogger logger, string route, long limit);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Glassbox listening; upstreams: {Upstreams}; OTLP export: {OtlpEndpoint}")]
+    public static partial void Started(ILogger logger, string upstreams, string otlpEndpoint);
+}

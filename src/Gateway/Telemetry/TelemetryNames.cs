@@ -1,0 +1,119 @@
+namespace Glassbox.Gateway.Telemetry;
+
+/// <summary>Every name the gateway emits. This file is the contract users build dashboards on.</summary>
+internal static class TelemetryNames
+{
+    public const string ActivitySourceName = "Glassbox.Gateway";
+    public const string MeterName = "Glassbox.Gateway";
+    public const string OperationChat = "chat";
+
+    /// <summary>OpenTelemetry GenAI semantic conventions (v1.41).</summary>
+    public static class GenAI
+    {
+        public const string OperationName = "gen_ai.operation.name";
+        public const string ProviderName = "gen_ai.provider.name";
+        public const string RequestModel = "gen_ai.request.model";
+        public const string RequestStream = "gen_ai.request.stream";
+        public const string RequestMaxTokens = "gen_ai.request.max_tokens";
+        public const string RequestTemperature = "gen_ai.request.temperature";
+        public const string RequestTopP = "gen_ai.request.top_p";
+        public const string RequestTopK = "gen_ai.request.top_k";
+        public const string RequestStopSequences = "gen_ai.request.stop_sequences";
+        public const string ResponseId = "gen_ai.response.id";
+        public const string ResponseModel = "gen_ai.response.model";
+        public const string ResponseFinishReasons = "gen_ai.response.finish_reasons";
+        public const string ResponseTimeToFirstChunk = "gen_ai.response.time_to_first_chunk";
+        public const string UsageInputTokens = "gen_ai.usage.input_tokens";
+        public const string UsageOutputTokens = "gen_ai.usage.output_tokens";
+        public const string UsageCacheReadInputTokens = "gen_ai.usage.cache_read.input_tokens";
+        public const string UsageCacheCreationInputTokens = "gen_ai.usage.cache_creation.input_tokens";
+        public const string UsageReasoningOutputTokens = "gen_ai.usage.reasoning.output_tokens";
+        public const string TokenType = "gen_ai.token.type";
+        public const string InputMessages = "gen_ai.input.messages";
+        public const string OutputMessages = "gen_ai.output.messages";
+        public const string OpenAIApiType = "openai.api.type";
+
+        public const string MetricOperationDuration = "gen_ai.client.operation.duration";
+        public const string MetricTokenUsage = "gen_ai.client.token.usage";
+        public const string MetricTimeToFirstChunk = "gen_ai.client.operation.time_to_first_chunk";
+        public const string MetricTimePerOutputChunk = "gen_ai.client.operation.time_per_output_chunk";
+    }
+
+    /// <summary>Standard attributes shared with other instrumentations.</summary>
+    public static class Common
+    {
+        public const string ServerAddress = "server.address";
+        public const string ServerPort = "server.port";
+        public const string ErrorType = "error.type";
+        public const string HttpResponseStatusCode = "http.response.status_code";
+    }
+
+    /// <summary>The <c>ai.*</c> names of the guide the product grew out of.</summary>
+    public static class Ai
+    {
+        public const string Provider = "ai.provider";
+        public const string Model = "ai.model";
+        public const string Streaming = "ai.streaming";
+        public const string MessageCount = "ai.message_count";
+        public const string StopReason = "ai.stop_reason";
+        public const string TokensInput = "ai.tokens.input";
+        public const string TokensOutput = "ai.tokens.output";
+        public const string CacheHit = "ai.cache_hit";
+        public const string TtftMs = "ai.ttft_ms";
+        public const string LatencyMs = "ai.latency_ms";
+        public const string Chunks = "ai.chunks";
+        public const string CostUsd = "ai.cost_usd";
+        public const string RetryCount = "ai.retry_count";
+        public const string ErrorType = "ai.error.type";
+        public const string ErrorStatus = "ai.error.status";
+        public const string ErrorRetryAfter = "ai.error.retry_after";
+    }
+
+    /// <summary>The gateway's own attributes and metrics (documented in README, "Telemetry reference").</summary>
+    public static class Own
+    {
+        public const string Upstream = "glassbox.upstream";
+        public const string Route = "glassbox.route";
+        public const string StreamCompleted = "glassbox.stream.completed";
+        public const string EndReason = "glassbox.end_reason";
+        public const string TtfbMs = "glassbox.ttfb_ms";
+        public const string ToolCount = "glassbox.request.tool_count";
+        public const string MaxChunkGapMs = "glassbox.max_chunk_gap_ms";
+        public const string OutputTokensPerSecond = "glassbox.output_tokens_per_second";
+        public const string ObservationProblem = "glassbox.observation_problem";
+        public const string ContentEncoding = "glassbox.content_encoding";
+        public const string UsageReported = "glassbox.usage_reported";
+        public const string TimeoutKind = "glassbox.timeout";
+
+        public const string AttemptNumber = "glassbox.attempt.number";
+        public const string AttemptReason = "glassbox.attempt.outcome";
+        public const string RetryDelayMs = "glassbox.retry.delay_ms";
+        public const string RetryReason = "glassbox.retry.reason";
+        public const string CircuitState = "glassbox.circuit.state";
+
+        public const string SpanAttempt = "upstream attempt";
+        public const string SpanBackoff = "retry backoff";
+
+        public const string MetricAbortedStreams = "glassbox.stream.aborted";
+        public const string MetricRetries = "glassbox.retries";
+        public const string MetricCircuitTransitions = "glassbox.circuit_breaker.transitions";
+        public const string MetricCost = "glassbox.cost";
+    }
+
+    /// <summary>Values of <c>ai.error.type</c>.</summary>
+    public static class ErrorTypes
+    {
+        public const string RateLimit = "rate_limit";
+        public const string Overloaded = "overloaded";
+        public const string Authentication = "authentication";
+        public const string Permission = "permission";
+        public const string InvalidRequest = "invalid_request";
+        public const string NotFound = "not_found";
+        public const string RequestTooLarge = "request_too_large";
+        public const string ApiError = "api_error";
+        public const string Timeout = "timeout";
+        public const string UpstreamUnreachable = "upstream_unreachable";
+        public const string StreamInterrupted = "stream_interrupted";
+        public const string ClientDisconnected = "client_disconnected";
+    }
+}
