@@ -4,7 +4,7 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
-        var app = WebApplication.CreateSlimBuilder(args).Build();
+        await using var app = SimulatorApp.Build(args);
         await app.RunAsync();
     }
 }

@@ -1,0 +1,34 @@
+using Glassbox.SimulatedUpstream.Control;
+
+namespace Glassbox.SimulatedUpstream.Calls;
+
+/// <summary>One simulated call: the HTTP exchange, the parsed request, the plan and the clock.</summary>
+internal sealed class CallContext(HttpContext http, SimRequest request, SimulationPlan plan, TimeProvider time, CallState state)
+{
+    public HttpContext Http { get; } = http;
+    public SimRequest Request { get; } = request;
+    public SimulationPlan Plan { get; } = plan;
+    public TimeProvider Time { get; } = time;
+    public CallState State { get; } = state;
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>A real delay on the injected clock, cancelled as soon as the client goes away.</summary>
+    public Task DelayAsync(int milliseconds) =>
+        milliseconds <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(milliseconds), Time, Aborted);
+
+    /// <summary>Silence until the client goes away (throws <see cref="OperationCanceledException"/> then).</summary>
+    public Task StallForeverAsync() => Task.Delay(Timeout.InfiniteTimeSpan, Time, Aborted);
+
+    /// <summary>
+    /// Cuts the connection without ending the response. Waits <see cref="ResetLingerMs"/> first: a TCP reset makes the
+    /// peer drop bytes it received but has not read yet, and the bytes already sent must reach the client.
+    /// </summary>
+    public async Task ResetAsync()
+    {
+        State.ServerReset = true;
+        await DelayAsync(ResetLingerMs);
+        Http.Abort();
+    }
+
+    public const int ResetLingerMs = 100;
+}

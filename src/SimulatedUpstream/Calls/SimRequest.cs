@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Glassbox.SimulatedUpstream.Calls;
+
+/// <summary>The few request body fields the simulator honours.</summary>
+internal sealed record SimRequest(string Model, bool Stream, bool IncludeUsage)
+{
+    /// <exception cref="FormatException">The body is not a JSON object.</exception>
+    public static async Task<SimRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("The request body is not valid JSON.", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new FormatException("The request body must be a JSON object.");
+            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "sim-model";
+            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            var includeUsage = root.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object
+                && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
+            return new SimRequest(model, stream, includeUsage);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Glassbox.SimulatedUpstream.Control;
+
+internal enum ContentKind
+{
+    Text,
+    Tool,
+    Thinking,
+}

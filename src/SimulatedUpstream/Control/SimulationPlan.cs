@@ -1,0 +1,31 @@
+namespace Glassbox.SimulatedUpstream.Control;
+
+/// <summary>What one call does: instance defaults overridden by the request's control headers.</summary>
+internal sealed record SimulationPlan
+{
+    public int HeadersDelayMs { get; init; }
+    public int TimeToFirstTokenMs { get; init; }
+    public int DeltaGapMs { get; init; }
+    public int Deltas { get; init; }
+    public int InputTokens { get; init; }
+    public int OutputTokens { get; init; }
+    public int CacheReadTokens { get; init; }
+    public int CacheCreationTokens { get; init; }
+    public int ReasoningTokens { get; init; }
+    public ContentKind Content { get; init; }
+    public int? StallAfter { get; init; }
+    public int StallMs { get; init; }
+
+    /// <summary>The fault to apply to this call; <see cref="FaultKind.None"/> when the scenario has used up its failures.</summary>
+    public FaultKind Fault { get; init; }
+    public int Status { get; init; }
+    public int FaultAfter { get; init; }
+    public string? RetryAfter { get; init; }
+    public string? RetryAfterMs { get; init; }
+    public string? ShouldRetry { get; init; }
+
+    /// <summary><c>gzip</c>, <c>br</c> or null (only set when the client accepts it).</summary>
+    public string? Compression { get; init; }
+    public CallIds Ids { get; init; } = null!;
+    public long Created { get; init; }
+}

@@ -1,0 +1,26 @@
+using Glassbox.SimulatedUpstream.Calls;
+using Glassbox.SimulatedUpstream.Generation;
+using Glassbox.SimulatedUpstream.Streaming;
+
+namespace Glassbox.SimulatedUpstream.Dialects.Anthropic;
+
+/// <summary><c>POST /v1/messages/count_tokens</c> → <c>{"input_tokens":N}</c>.</summary>
+internal sealed class CountTokensApi : SimulatedApi
+{
+    public static readonly CountTokensApi Instance = new();
+
+    public override Provider Provider => AnthropicProvider.Instance;
+
+    public override bool Generates => false;
+
+    public override byte[] CompleteBody(CallContext call) => JsonText.Build(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("input_tokens", call.Plan.InputTokens);
+        w.WriteEndObject();
+    });
+
+    public override Task StreamAsync(SseChannel channel) => throw new NotSupportedException();
+
+    public override Task WriteErrorEventAsync(SseChannel channel) => throw new NotSupportedException();
+}
