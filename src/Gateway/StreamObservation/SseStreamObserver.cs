@@ -7,7 +7,7 @@ namespace Glassbox.Gateway.StreamObservation;
 /// with the arrival time of the chunk that completed it, and turns any parsing failure into
 /// <see cref="ResponseFacts.RecordProblem"/>. Dispose returns the reader's pooled buffers.
 /// </summary>
-internal abstract class SseStreamObserver : IResponseObserver, IDisposable
+internal abstract class SseStreamObserver : IResponseObserver, IEventBoundary, IDisposable
 {
     private readonly SseReader _reader;
     private long _timestamp;
@@ -21,6 +21,8 @@ internal abstract class SseStreamObserver : IResponseObserver, IDisposable
     }
 
     protected ResponseFacts Facts { get; }
+
+    public bool IsAtEventBoundary => !_disposed && _reader.IsAtEventBoundary;
 
     /// <summary>Recorded when an event's data cannot be parsed (no content, no exception text).</summary>
     protected abstract string MalformedEventProblem { get; }

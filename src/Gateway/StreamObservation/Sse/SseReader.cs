@@ -38,6 +38,9 @@ internal sealed class SseReader : IDisposable
         _maxEventBytes = maxEventBytes;
     }
 
+    /// <summary>No line or event is half-read: bytes appended now start a new event.</summary>
+    public bool IsAtEventBoundary => _lineLength == 0 && !_hasData && _eventTypeLength == 0 && !_discardingEvent && !_discardingLine;
+
     /// <summary>Events dropped because a line or the data of one event exceeded the size cap.</summary>
     public int OversizedEvents { get; private set; }
 
