@@ -82,7 +82,13 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     /// <summary>A client whose dispose really closes sockets and that never drains a body.</summary>
     public HttpClient CreateClient(TimeSpan? timeout = null) =>
-        new(new SocketsHttpHandler { MaxResponseDrainSize = 0, PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+        new(new SocketsHttpHandler
+        {
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            // The test process listens to HttpClient activities too; a real caller would not add a second traceparent.
+            ActivityHeadersPropagator = null,
+        })
         {
             BaseAddress = GatewayUri,
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
@@ -121,7 +127,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var points = new List<MetricPoint>();
         lock (Metrics)
         {
-            foreach (var metric in Metrics.Where(m => m.Name == instrument))
+            // Cumulative export: the last exported instance of the instrument holds its whole state.
+            foreach (var metric in Metrics.Where(m => m.Name == instrument).TakeLast(1))
             {
                 foreach (ref readonly var point in metric.GetMetricPoints())
                 {

@@ -44,7 +44,7 @@ internal sealed class AiCallMiddleware(
         using var body = await BufferedRequestBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
         var facts = body is null ? null : RequestFactsReader.TryRead(body.Span, route.Dialect, telemetry.CaptureContent);
         var call = new AiCall(route, facts ?? new RequestFacts(), start);
-        telemetry.Start(call);
+        telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, call);
         try
         {

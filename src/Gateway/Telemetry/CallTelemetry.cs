@@ -40,11 +40,14 @@ internal sealed class CallTelemetry
         options.CaptureMessageContent
         || string.Equals(Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"), "true", StringComparison.OrdinalIgnoreCase);
 
-    public Activity? Start(AiCall call)
+    public Activity? Start(AiCall call, Activity? serverActivity)
     {
         var request = call.Request;
         var name = request.Model is null ? OperationChat : string.Concat(OperationChat, " ", request.Model);
-        var activity = _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client);
+        // Parent explicitly: the call span belongs directly under the server span, whatever else is current.
+        var activity = serverActivity is null
+            ? _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client)
+            : _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client, serverActivity.Context);
         call.Activity = activity;
         if (activity is not { IsAllDataRequested: true })
         {

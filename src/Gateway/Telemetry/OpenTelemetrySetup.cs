@@ -26,7 +26,9 @@ internal static class OpenTelemetrySetup
                 }
             })
             .WithTracing(tracing => tracing
-                .AddSource(TelemetryNames.ActivitySourceName, "Yarp.ReverseProxy")
+                // YARP's own "proxy.forwarder" span would sit between the server span and the call span
+                // without adding anything the call and attempt spans do not already say.
+                .AddSource(TelemetryNames.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
