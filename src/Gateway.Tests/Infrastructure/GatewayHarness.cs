@@ -115,6 +115,28 @@ internal sealed class GatewayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The call span of a response, found through its <c>traceresponse</c> header.</summary>
+    public async Task<Activity> CallSpanOfAsync(HttpResponseMessage response)
+    {
+        var traceId = ActivityTraceId.CreateFromString(response.Headers.GetValues("traceresponse").Single().AsSpan(3, 32));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var span = Spans.Ended.LastOrDefault(s => s.TraceId == traceId && s.Source.Name == "Glassbox.Gateway" && s.Kind == ActivityKind.Client);
+            if (span is not null)
+            {
+                return span;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"No call span in trace {traceId} was exported.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public IReadOnlyList<Activity> SpansOfTrace(ActivityTraceId traceId)
     {
         return Spans.Ended.Where(s => s.TraceId == traceId).ToList();
