@@ -60,6 +60,9 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayInstrumentation>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<Resilience.UpstreamPipelines>();
+        builder.Services.AddSingleton<RateLimitHeadroom>();
+        builder.Services.AddSingleton(services => new PhaseSpans(services.GetRequiredService<GatewayInstrumentation>().ActivitySource, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, PhaseTimingHttpClientFactory>();
         builder.Services.AddSingleton<IProxyConfigProvider, RouteTableConfigProvider>();
         builder.Services.AddReverseProxy().AddTransforms(AddCallTransforms);
 
@@ -94,8 +97,11 @@ public static class GatewayApp
 
         if (route.Dialect != ApiDialect.None)
         {
-            var options = context.Services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
-            context.ResponseTransforms.Add(new ObserveResponseTransform(context.Services.GetRequiredService<TimeProvider>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle));
+            var services = context.Services;
+            var options = services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
+            context.RequestTransforms.Add(AttachPhasesTransform.Instance);
+            context.ResponseTransforms.Add(new ObserveResponseTransform(
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RateLimitHeadroom>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle));
         }
     }
 }

@@ -41,18 +41,25 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public static async Task<GatewayHarness> StartAsync(
         IDictionary<string, string?>? gatewaySettings = null,
         IDictionary<string, string?>? simulatorSettings = null,
-        Uri? upstreamOverride = null)
+        Uri? upstreamOverride = null,
+        bool httpsUpstream = false)
     {
-        var simulator = SimulatorApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var simulator = SimulatorApp.Build(["--urls", httpsUpstream ? "https://127.0.0.1:0" : "http://127.0.0.1:0"], builder =>
         {
             builder.Logging.ClearProviders();
             if (simulatorSettings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(simulatorSettings);
             }
+
+            if (httpsUpstream)
+            {
+                builder.Configuration["Simulator:SelfSignedHttps"] = "true";
+            }
         });
         var simulatorUri = await LoopbackApp.StartAsync(simulator);
-        var upstream = (upstreamOverride ?? simulatorUri).ToString().TrimEnd('/');
+        // Over HTTPS the gateway reaches the simulator by name, so that DNS is part of the call.
+        var upstream = (upstreamOverride ?? (httpsUpstream ? new UriBuilder(simulatorUri) { Host = "localhost" }.Uri : simulatorUri)).ToString().TrimEnd('/');
 
         var spans = new SpanCollector();
         var metrics = new List<Metric>();
@@ -61,6 +68,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
         {
             ["Glassbox:Upstreams:Anthropic:BaseUrl"] = upstream,
             ["Glassbox:Upstreams:OpenAI:BaseUrl"] = upstream,
+            ["Glassbox:Upstreams:Anthropic:TrustedCertificatePath"] = httpsUpstream ? ExportCertificate(simulator) : null,
+            ["Glassbox:Upstreams:OpenAI:TrustedCertificatePath"] = httpsUpstream ? ExportCertificate(simulator) : null,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:Glassbox"] = "Information",
         };
@@ -78,6 +87,15 @@ internal sealed class GatewayHarness : IAsyncDisposable
         });
         var gatewayUri = await LoopbackApp.StartAsync(gateway);
         return new GatewayHarness(simulator, simulatorUri, gateway, gatewayUri, spans, metrics, logs);
+    }
+
+    /// <summary>Writes the simulator's self-signed certificate where the gateway can be told to trust it.</summary>
+    private static string ExportCertificate(WebApplication simulator)
+    {
+        var certificate = simulator.Services.GetRequiredService<SimulatorCertificate>().Certificate!;
+        var path = Path.Combine(Path.GetTempPath(), $"glassbox-sim-{certificate.Thumbprint}.pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
+        return path;
     }
 
     /// <summary>A client whose dispose really closes sockets and that never drains a body.</summary>
@@ -167,6 +185,34 @@ internal sealed class GatewayHarness : IAsyncDisposable
         }
 
         return points;
+    }
+
+    /// <summary>The last exported value of a gauge for one upstream and kind, or null.</summary>
+    public long? GaugeValue(string instrument, string upstream, string kind)
+    {
+        _meterProvider?.ForceFlush();
+        lock (Metrics)
+        {
+            foreach (var metric in Metrics.Where(m => m.Name == instrument).TakeLast(1))
+            {
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    string? pointUpstream = null, pointKind = null;
+                    foreach (var tag in point.Tags)
+                    {
+                        if (tag.Key == "glassbox.upstream") pointUpstream = tag.Value as string;
+                        if (tag.Key == "glassbox.ratelimit.kind") pointKind = tag.Value as string;
+                    }
+
+                    if (pointUpstream == upstream && pointKind == kind)
+                    {
+                        return point.GetGaugeLastValueLong();
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()

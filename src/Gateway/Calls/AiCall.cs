@@ -13,11 +13,12 @@ internal sealed class AiCall
 {
     private int _finished;
 
-    public AiCall(AiRoute route, RequestFacts request, long startTimestamp)
+    public AiCall(AiRoute route, RequestFacts request, long startTimestamp, DateTimeOffset startUtc)
     {
         Route = route;
         Request = request;
         StartTimestamp = startTimestamp;
+        StartUtc = startUtc;
     }
 
     public AiRoute Route { get; }
@@ -26,6 +27,27 @@ internal sealed class AiCall
     public Activity? Activity { get; set; }
 
     public long StartTimestamp { get; }
+
+    /// <summary>Wall-clock time of <see cref="StartTimestamp"/>, to place phase spans.</summary>
+    public DateTimeOffset StartUtc { get; }
+
+    /// <summary>When the last byte of the request body had arrived from the client.</summary>
+    public long BodyReceivedTimestamp { get; set; }
+
+    /// <summary>When the first attempt handed the request to the forwarder.</summary>
+    public long? FirstAttemptTimestamp { get; set; }
+
+    /// <summary>When the request body had been read and parsed.</summary>
+    public long RequestReadTimestamp { get; set; }
+
+    /// <summary>Phases of the attempt under way (the last attempt once the call is done).</summary>
+    public AttemptPhases? CurrentPhases { get; set; }
+
+    /// <summary>Ticks the gateway spent on its own work after forwarding started (transform, observers).</summary>
+    public long GatewayWorkTicks { get; set; }
+
+    /// <summary>Provider rate-limit headroom read from the final response's headers.</summary>
+    public Telemetry.RateLimitSnapshot? RateLimits { get; set; }
 
     /// <summary>When the upstream's response headers arrived (time to first byte).</summary>
     public long? HeadersTimestamp { get; set; }

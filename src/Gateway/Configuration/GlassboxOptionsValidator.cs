@@ -42,6 +42,11 @@ internal sealed class GlassboxOptionsValidator : IValidateOptions<GlassboxOption
                 failures.Add($"{at}: another {upstream.Api} upstream already uses PathPrefix '{upstream.PathPrefix}'.");
             }
 
+            if (upstream.TrustedCertificatePath is { Length: > 0 } certificate && !File.Exists(certificate))
+            {
+                failures.Add($"{at}:TrustedCertificatePath '{certificate}' does not exist.");
+            }
+
             var timeouts = upstream.Timeouts;
             if (timeouts.Headers <= TimeSpan.Zero || timeouts.Idle <= TimeSpan.Zero || timeouts.Total <= TimeSpan.Zero)
             {

@@ -30,6 +30,12 @@ public sealed class UpstreamOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Path of a certificate (PEM or DER) to trust as this upstream's root, e.g. a private CA or a
+    /// self-signed host; the system's trust store still applies to every other upstream.
+    /// </summary>
+    public string? TrustedCertificatePath { get; set; }
+
     public RetryOptions Retry { get; } = new();
 
     public TimeoutOptions Timeouts { get; } = new();

@@ -24,6 +24,7 @@ internal sealed class AiCallMiddleware(
     UpstreamPipelines pipelines,
     CallTelemetry telemetry,
     GatewayInstrumentation instrumentation,
+    PhaseSpans phaseSpans,
     TimeProvider time,
     IOptions<GlassboxOptions> options,
     ILogger<AiCallMiddleware> logger)
@@ -40,12 +41,14 @@ internal sealed class AiCallMiddleware(
             return;
         }
 
+        var startUtc = time.GetUtcNow();
         var start = time.GetTimestamp();
         using var body = await BufferedRequestBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
+        var received = time.GetTimestamp();
         var facts = body is null ? null : RequestFactsReader.TryRead(body.Span, route.Dialect, telemetry.CaptureContent);
-        var call = new AiCall(route, facts ?? new RequestFacts(), start);
+        var call = new AiCall(route, facts ?? new RequestFacts(), start, startUtc) { BodyReceivedTimestamp = received, RequestReadTimestamp = time.GetTimestamp() };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
-        var tracker = new AttemptTracker(instrumentation, call);
+        var tracker = new AttemptTracker(instrumentation, phaseSpans, call);
         try
         {
             if (body is null)
@@ -128,11 +131,14 @@ internal sealed class AiCallMiddleware(
         }
 
         call.CanRetry = s.Tracker.Number <= call.Route.Upstream.Retry.MaxRetries;
+        var phases = new AttemptPhases(time.GetTimestamp());
+        call.CurrentPhases = phases;
+        call.FirstAttemptTimestamp ??= phases.Started;
         using var headersTimer = new CancellationTokenSource(call.Route.Upstream.Timeouts.Headers, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, s.Total.Token, headersTimer.Token);
         call.HeadersTimer = headersTimer;
         context.RequestAborted = linked.Token;
-        s.Body.Rewind(context.Request);
+        s.Body.Rewind(context.Request, sent => phases.RequestSent = sent, time);
         try
         {
             await next(context);
@@ -144,7 +150,7 @@ internal sealed class AiCallMiddleware(
         }
 
         var outcome = Evaluate(context, call, headersTimer);
-        s.Tracker.EndAttempt(outcome, call.StatusCode);
+        s.Tracker.EndAttempt(outcome, call.StatusCode, phases);
         return outcome;
     }
 

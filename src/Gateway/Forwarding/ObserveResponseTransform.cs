@@ -1,5 +1,7 @@
 using Glassbox.Gateway.Calls;
+using System.Globalization;
 using Glassbox.Gateway.Resilience;
+using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.StreamObservation.Decompression;
 using Glassbox.Gateway.StreamObservation.Tee;
@@ -11,7 +13,7 @@ namespace Glassbox.Gateway.Forwarding;
 /// Runs when the upstream's headers arrive: notes status and timing, then swaps the response
 /// content for the tee so the body is observed while YARP copies it to the client.
 /// </summary>
-internal sealed class ObserveResponseTransform(TimeProvider time, int maxObservedBodyBytes, TimeSpan idleTimeout) : ResponseTransform
+internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadroom headroom, int maxObservedBodyBytes, TimeSpan idleTimeout) : ResponseTransform
 {
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
@@ -22,8 +24,30 @@ internal sealed class ObserveResponseTransform(TimeProvider time, int maxObserve
             return default;
         }
 
-        call.HeadersTimestamp = time.GetTimestamp();
+        var headersAt = time.GetTimestamp();
+        try
+        {
+            Observe(context, call, proxyResponse, headersAt);
+        }
+        finally
+        {
+            call.GatewayWorkTicks += time.GetTimestamp() - headersAt;
+        }
+
+        return default;
+    }
+
+    private void Observe(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt)
+    {
+        call.HeadersTimestamp = headersAt;
+        call.CurrentPhases?.HeadersReceived = headersAt;
         call.HeadersTimer?.CancelAfter(Timeout.InfiniteTimeSpan);
+        if (RateLimitSnapshot.Read(proxyResponse.Headers) is { } limits)
+        {
+            call.RateLimits = limits;
+            headroom.Update(call.Route.UpstreamName, limits);
+        }
+
         call.StatusCode = (int)proxyResponse.StatusCode;
         if (call.CanRetry && RetryDecision.ShouldRetry(call.StatusCode.Value, proxyResponse.Headers))
         {
@@ -31,8 +55,10 @@ internal sealed class ObserveResponseTransform(TimeProvider time, int maxObserve
             call.SuppressedForRetry = true;
             call.SuppressedRetryAfter = RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow());
             context.SuppressResponseBody = true;
-            return default;
+            return;
         }
+
+        AddServerTiming(context.HttpContext.Response, call, headersAt);
 
         call.RetryAfter = FirstValue(proxyResponse.Headers, "retry-after-ms") is { } retryAfterMs
             ? retryAfterMs + "ms"
@@ -63,7 +89,18 @@ internal sealed class ObserveResponseTransform(TimeProvider time, int maxObserve
         var tee = new ObservingContent(content, inner => new ObservingStream(inner, observer, call, time, idleTimeout));
         call.Tee = tee;
         proxyResponse.Content = tee;
-        return default;
+    }
+
+    /// <summary>
+    /// <c>Server-Timing</c> with what is known when headers go out: the gateway's own work before
+    /// forwarding, and the upstream's time from request sent to headers of the answer forwarded.
+    /// </summary>
+    private void AddServerTiming(HttpResponse response, AiCall call, long headersAt)
+    {
+        var gatewayMs = time.GetElapsedTime(call.BodyReceivedTimestamp, call.FirstAttemptTimestamp ?? headersAt).TotalMilliseconds;
+        var upstreamMs = time.GetElapsedTime(call.CurrentPhases?.Started ?? call.StartTimestamp, headersAt).TotalMilliseconds;
+        var value = string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gatewayMs:0.###}, upstream;dur={upstreamMs:0.###}");
+        response.Headers.Append("Server-Timing", value);
     }
 
     private static string? FirstValue(System.Net.Http.Headers.HttpResponseHeaders headers, string name) =>

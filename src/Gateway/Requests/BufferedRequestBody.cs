@@ -82,9 +82,9 @@ internal sealed class BufferedRequestBody : IDisposable
     }
 
     /// <summary>Points the request at a fresh read-only stream over the buffer (one per attempt).</summary>
-    public void Rewind(HttpRequest request)
+    public void Rewind(HttpRequest request, Action<long>? sent = null, TimeProvider? time = null)
     {
-        request.Body = new MemoryStream(_buffer!, 0, Length, writable: false);
+        request.Body = new ReplayStream(_buffer!, Length, sent, time ?? TimeProvider.System);
         request.ContentLength = Length;
     }
 
@@ -94,6 +94,34 @@ internal sealed class BufferedRequestBody : IDisposable
         if (buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The buffered body, noting when the forwarder has read all of it (the request is sent).</summary>
+    private sealed class ReplayStream(byte[] buffer, int length, Action<long>? sent, TimeProvider time)
+        : MemoryStream(buffer, 0, length, writable: false)
+    {
+        private bool _reported;
+
+        public override int Read(Span<byte> destination) => Report(base.Read(destination), destination.Length);
+
+        public override int Read(byte[] buffer, int offset, int count) => Report(base.Read(buffer, offset, count), count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(destination.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer, offset, count));
+
+        private int Report(int read, int requested)
+        {
+            if (!_reported && requested > 0 && Position == Length)
+            {
+                _reported = true;
+                sent?.Invoke(time.GetTimestamp());
+            }
+
+            return read;
         }
     }
 }

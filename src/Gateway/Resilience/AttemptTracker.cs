@@ -9,7 +9,7 @@ namespace Glassbox.Gateway.Resilience;
 /// Draws the retries of one call into its trace: a span per upstream attempt and one per backoff
 /// between them, so "attempt, wait, attempt" reads at a glance in the waterfall.
 /// </summary>
-internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, AiCall call)
+internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, PhaseSpans phaseSpans, AiCall call)
 {
     private Activity? _attempt;
     private Activity? _backoff;
@@ -29,13 +29,14 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, AiC
         }
     }
 
-    public void EndAttempt(AttemptOutcome outcome, int? status)
+    public void EndAttempt(AttemptOutcome outcome, int? status, AttemptPhases phases)
     {
         if (_attempt is not { } attempt)
         {
             return;
         }
 
+        phaseSpans.Attempt(attempt, call, phases);
         attempt.SetTag(Common.HttpResponseStatusCode, status);
         attempt.SetTag(Own.AttemptReason, outcome.Reason);
         if (outcome.Failure || outcome.Retryable)
@@ -64,9 +65,19 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, AiC
         }
     }
 
+    /// <summary>Ends the last attempt when the call ends, with the streaming phases drawn under it.</summary>
     public void Complete()
     {
         _backoff?.Stop();
-        _attempt?.Stop();
+        if (_attempt is { } attempt)
+        {
+            phaseSpans.Stream(attempt, call);
+            if (call.EndTimestamp is { } end)
+            {
+                attempt.SetEndTime(phaseSpans.At(call, end).UtcDateTime);
+            }
+
+            attempt.Stop();
+        }
     }
 }

@@ -13,6 +13,7 @@ namespace Glassbox.Gateway.Telemetry;
 internal sealed class CallTelemetry
 {
     private readonly GatewayInstrumentation _instrumentation;
+    private readonly PhaseSpans _phaseSpans;
     private readonly PriceTable _prices;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -21,8 +22,9 @@ internal sealed class CallTelemetry
     private readonly bool _captureContent;
     private readonly int _maxContentChars;
 
-    public CallTelemetry(GatewayInstrumentation instrumentation, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options, ILogger<CallTelemetry> logger)
+    public CallTelemetry(GatewayInstrumentation instrumentation, PhaseSpans phaseSpans, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options, ILogger<CallTelemetry> logger)
     {
+        _phaseSpans = phaseSpans;
         _instrumentation = instrumentation;
         _prices = prices;
         _time = time;
@@ -45,14 +47,15 @@ internal sealed class CallTelemetry
         var request = call.Request;
         var name = request.Model is null ? OperationChat : string.Concat(OperationChat, " ", request.Model);
         // Parent explicitly: the call span belongs directly under the server span, whatever else is current.
-        var activity = serverActivity is null
-            ? _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client)
-            : _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client, serverActivity.Context);
+        // It starts when the request arrived, before the body was read: reading it is the first phase.
+        var activity = _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client, serverActivity?.Context ?? default, startTime: call.StartUtc);
         call.Activity = activity;
         if (activity is not { IsAllDataRequested: true })
         {
             return activity;
         }
+
+        _phaseSpans.ReadRequest(activity, call);
 
         var route = call.Route;
         if (_semconv)
@@ -114,14 +117,30 @@ internal sealed class CallTelemetry
         var requestModel = call.Request.Model;
         var cost = _prices.Estimate(responseModel ?? requestModel, facts, inputIncludesCache);
 
+        double? overheadSeconds = call.FirstAttemptTimestamp is { } firstAttempt
+            ? (firstAttempt - call.BodyReceivedTimestamp + call.GatewayWorkTicks) / frequency
+            : null;
         var activity = call.Activity;
         if (activity is { IsAllDataRequested: true })
         {
             SetEndTags(activity, call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
+            SetPhaseTags(activity, call, overheadSeconds, frequency);
+        }
+
+        if (call.EndTimestamp is not null)
+        {
+            activity?.SetEndTime(_phaseSpans.At(call, end).UtcDateTime);
         }
 
         activity?.Stop();
         RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
+        if (overheadSeconds is { } overhead)
+        {
+            _instrumentation.GatewayOverhead.Record(overhead,
+                new KeyValuePair<string, object?>(GenAI.ProviderName, call.Route.Upstream.Provider),
+                new KeyValuePair<string, object?>(GenAI.RequestModel, call.Request.Model),
+                new KeyValuePair<string, object?>(GenAI.RequestStream, call.Request.Stream));
+        }
 
         if (!_logger.IsEnabled(error is null ? LogLevel.Information : LogLevel.Warning))
         {
@@ -226,6 +245,63 @@ internal sealed class CallTelemetry
             if (call.Exception is { } exception)
             {
                 activity.AddException(exception);
+            }
+        }
+    }
+
+    private static void SetPhaseTags(Activity activity, AiCall call, double? overheadSeconds, double frequency)
+    {
+        static double Ms(long from, long to, double frequency) => Math.Round((to - from) / frequency * 1000, 3);
+
+        activity.SetTag(Own.RequestReadMs, Ms(call.StartTimestamp, call.RequestReadTimestamp, frequency));
+        if (overheadSeconds is { } overhead)
+        {
+            activity.SetTag(Own.GatewayOverheadMs, Math.Round(overhead * 1000, 3));
+        }
+
+        if (call.CurrentPhases is { } phases && call.FirstAttemptTimestamp is not null)
+        {
+            activity.SetTag(Own.ConnectionReused, phases.ReusedConnection);
+            if (phases.DnsStarted is { } dnsStart && phases.DnsEnded is { } dnsEnd)
+            {
+                activity.SetTag(Own.DnsMs, Ms(dnsStart, dnsEnd, frequency));
+            }
+
+            if (phases.ConnectStarted is { } connectStart && phases.ConnectEnded is { } connectEnd)
+            {
+                activity.SetTag(Own.ConnectMs, Ms(connectStart, connectEnd, frequency));
+                if (phases.Tls && phases.ConnectionReady is { } ready)
+                {
+                    activity.SetTag(Own.TlsMs, Ms(connectEnd, ready, frequency));
+                }
+            }
+        }
+
+        var facts = call.Response;
+        if (facts.FirstContentTimestamp is { } first && facts.LastContentTimestamp is { } last)
+        {
+            activity.SetTag(Own.GenerationMs, Ms(first, last, frequency));
+        }
+
+        if (call.RateLimits is { } limits)
+        {
+            for (var kind = 0; kind < RateLimitSnapshot.Kinds.Length; kind++)
+            {
+                var name = RateLimitSnapshot.Kinds[kind];
+                if (limits.Limit(kind) is { } limit)
+                {
+                    activity.SetTag(Own.RateLimitAttribute(name, "limit"), limit);
+                }
+
+                if (limits.Remaining(kind) is { } remaining)
+                {
+                    activity.SetTag(Own.RateLimitAttribute(name, "remaining"), remaining);
+                }
+
+                if (limits.Reset(kind) is { } reset)
+                {
+                    activity.SetTag(Own.RateLimitAttribute(name, "reset"), reset);
+                }
             }
         }
     }

@@ -10,32 +10,36 @@ internal sealed class GatewayInstrumentation : IDisposable
     private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
     private static readonly double[] OverheadBuckets = [0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 
-    private readonly Meter _meter;
-
     public GatewayInstrumentation(IMeterFactory meterFactory)
     {
         ActivitySource = new ActivitySource(TelemetryNames.ActivitySourceName, typeof(GatewayInstrumentation).Assembly.GetName().Version?.ToString());
-        _meter = meterFactory.Create(TelemetryNames.MeterName);
+        Meter = meterFactory.Create(TelemetryNames.MeterName);
+        var meter = Meter;
 
-        OperationDuration = _meter.CreateHistogram(TelemetryNames.GenAI.MetricOperationDuration, "s",
+        OperationDuration = meter.CreateHistogram(TelemetryNames.GenAI.MetricOperationDuration, "s",
             "GenAI operation duration.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        TokenUsage = _meter.CreateHistogram(TelemetryNames.GenAI.MetricTokenUsage, "{token}",
+        TokenUsage = meter.CreateHistogram(TelemetryNames.GenAI.MetricTokenUsage, "{token}",
             "Number of input and output tokens used.", tags: null, new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
-        TimeToFirstChunk = _meter.CreateHistogram(TelemetryNames.GenAI.MetricTimeToFirstChunk, "s",
+        TimeToFirstChunk = meter.CreateHistogram(TelemetryNames.GenAI.MetricTimeToFirstChunk, "s",
             "Time to receive the first chunk in a streaming operation.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        TimePerOutputChunk = _meter.CreateHistogram(TelemetryNames.GenAI.MetricTimePerOutputChunk, "s",
+        TimePerOutputChunk = meter.CreateHistogram(TelemetryNames.GenAI.MetricTimePerOutputChunk, "s",
             "Time between consecutive chunks after the first in a streaming operation.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        AbortedStreams = _meter.CreateCounter<long>(TelemetryNames.Own.MetricAbortedStreams, "{stream}",
+        AbortedStreams = meter.CreateCounter<long>(TelemetryNames.Own.MetricAbortedStreams, "{stream}",
             "Streams that ended before their terminal event (upstream broke, client left, timeout).");
-        Retries = _meter.CreateCounter<long>(TelemetryNames.Own.MetricRetries, "{retry}",
+        Retries = meter.CreateCounter<long>(TelemetryNames.Own.MetricRetries, "{retry}",
             "Upstream attempts retried by the gateway, by upstream, model and reason.");
-        CircuitTransitions = _meter.CreateCounter<long>(TelemetryNames.Own.MetricCircuitTransitions, "{transition}",
+        CircuitTransitions = meter.CreateCounter<long>(TelemetryNames.Own.MetricCircuitTransitions, "{transition}",
             "Circuit-breaker state changes per upstream.");
-        Cost = _meter.CreateCounter<double>(TelemetryNames.Own.MetricCost, "USD",
+        GatewayOverhead = meter.CreateHistogram(TelemetryNames.Own.MetricGatewayOverhead, "s",
+            "Time the gateway itself added to a call: its work before forwarding and on each chunk, upstream time excluded.",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
+        Cost = meter.CreateCounter<double>(TelemetryNames.Own.MetricCost, "USD",
             "Estimated cost of calls from the price table.");
     }
 
     public ActivitySource ActivitySource { get; }
+    public Meter Meter { get; }
+    public Histogram<double> GatewayOverhead { get; }
     public Histogram<double> OperationDuration { get; }
     public Histogram<long> TokenUsage { get; }
     public Histogram<double> TimeToFirstChunk { get; }
@@ -48,11 +52,9 @@ internal sealed class GatewayInstrumentation : IDisposable
     public void RecordCircuitTransition(string upstream, string state) =>
         CircuitTransitions.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream), new KeyValuePair<string, object?>(TelemetryNames.Own.CircuitState, state));
 
-    internal static ReadOnlySpan<double> OverheadBucketBoundaries => OverheadBuckets;
-
     public void Dispose()
     {
         ActivitySource.Dispose();
-        _meter.Dispose();
+        Meter.Dispose();
     }
 }

@@ -91,7 +91,33 @@ internal static class TelemetryNames
         public const string RetryReason = "glassbox.retry.reason";
         public const string CircuitState = "glassbox.circuit.state";
 
+        public const string RateLimitKind = "glassbox.ratelimit.kind";
+        public const string ConnectionReused = "glassbox.connection.reused";
+        public const string DnsMs = "glassbox.dns_ms";
+        public const string ConnectMs = "glassbox.connect_ms";
+        public const string TlsMs = "glassbox.tls_ms";
+        public const string RequestReadMs = "glassbox.request_read_ms";
+        public const string GenerationMs = "glassbox.generation_ms";
+        public const string GatewayOverheadMs = "glassbox.gateway_overhead_ms";
+
+        /// <summary>Rate-limit attribute names: <c>glassbox.ratelimit.{kind}.{limit|remaining|reset}</c>.</summary>
+        public static string RateLimitAttribute(string kind, string field) => $"glassbox.ratelimit.{kind}.{field}";
+
         public const string SpanAttempt = "upstream attempt";
+        public const string SpanReadRequest = "read request";
+        public const string SpanDns = "dns";
+        public const string SpanConnect = "connect";
+        public const string SpanTls = "tls handshake";
+        public const string SpanWaitConnection = "wait for connection";
+        public const string SpanSendRequest = "send request";
+        public const string SpanWaitHeaders = "wait for response headers";
+        public const string SpanTimeToFirstToken = "time to first token";
+        public const string SpanGeneration = "generation";
+        public const string SpanStreamTail = "stream tail";
+
+        public const string MetricGatewayOverhead = "glassbox.gateway.overhead";
+        public const string MetricRateLimitRemaining = "glassbox.ratelimit.remaining";
+        public const string MetricRateLimitLimit = "glassbox.ratelimit.limit";
         public const string SpanBackoff = "retry backoff";
 
         public const string MetricAbortedStreams = "glassbox.stream.aborted";

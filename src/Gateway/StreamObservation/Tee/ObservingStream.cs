@@ -199,14 +199,18 @@ internal sealed class ObservingStream : Stream
             return;
         }
 
+        var arrived = _time.GetTimestamp();
         try
         {
-            observer.OnBytes(chunk, _time.GetTimestamp());
+            observer.OnBytes(chunk, arrived);
         }
         catch (Exception exception)
         {
             StopObserving(exception);
         }
+
+        // The observer's time is the gateway's own per-chunk cost (glassbox.gateway.overhead).
+        _call.GatewayWorkTicks += _time.GetTimestamp() - arrived;
     }
 
     // An observer bug must cost telemetry, never the client's bytes.
