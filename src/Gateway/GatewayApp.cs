@@ -66,20 +66,33 @@ public static class GatewayApp
         builder.Services.AddSingleton<IProxyConfigProvider, RouteTableConfigProvider>();
         builder.Services.AddReverseProxy().AddTransforms(AddCallTransforms);
 
+        // Serilog writes the console; the default console provider would print every line twice.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, serilog) => serilog
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
             writeToProviders: true);
-        builder.AddGlassboxOpenTelemetry();
 
         configure?.Invoke(builder);
 
+        // After `configure`, so an OTLP endpoint given there (tests, embedding hosts) switches export on.
+        builder.AddGlassboxOpenTelemetry();
+
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         app.UseTraceResponseHeader();
         app.MapGet("/healthz", () => "ok");
         app.MapReverseProxy(proxy => proxy.UseMiddleware<AiCallMiddleware>());
         return app;
+    }
+
+    private static void LogStarted(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
+        var upstreams = string.Join(", ", options.Upstreams.Select(u => $"{u.Key}={u.Value.BaseUrl}{(u.Value.PathPrefix.Length > 0 ? $" at {u.Value.PathPrefix}" : "")}"));
+        var endpoint = app.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? app.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? "off (no OTEL_EXPORTER_OTLP_ENDPOINT)";
+        GatewayLog.Started(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayApp)), upstreams, endpoint);
     }
 
     private static void AddCallTransforms(Yarp.ReverseProxy.Transforms.Builder.TransformBuilderContext context)

@@ -78,11 +78,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        // GatewayApp decides whether to export OTLP before `configure` runs, so OTEL_* settings go on the command line too.
-        string[] args = ["--urls", "http://127.0.0.1:0", .. settings
-            .Where(s => s.Key.StartsWith("OTEL_", StringComparison.Ordinal) && s.Value is not null)
-            .Select(s => $"--{s.Key}={s.Value}")];
-        var gateway = GatewayApp.Build(args, builder =>
+        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(logs);

@@ -31,8 +31,10 @@ public sealed class PhaseSpanTests : IAsyncLifetime
         var ttft = Phase("time to first token");
         var generation = Phase("generation");
         var tail = Phase("stream tail");
-        Assert.InRange(waitHeaders.Duration.TotalMilliseconds, 300, 300 + 700);
-        Assert.InRange(ttft.Duration.TotalMilliseconds, 500, 500 + 700);
+        // Generous bounds: on a busy 2-core machine the gateway may note the headers a few tens of ms late,
+        // which lengthens one phase and shortens the next by the same amount.
+        Assert.InRange(waitHeaders.Duration.TotalMilliseconds, 300 * 0.85, 300 + 700);
+        Assert.InRange(ttft.Duration.TotalMilliseconds, 500 * 0.85, 500 + 700);
         Assert.InRange(generation.Duration.TotalMilliseconds, 9 * 50 * 0.9, 9 * 50 + 900);
         Assert.InRange(tail.Duration.TotalMilliseconds, 0, 500);
 

@@ -153,7 +153,7 @@ internal sealed class CallTelemetry
         if (error is null)
         {
             GatewayLog.AiCallCompleted(_logger, call.Route.Path, call.Route.Upstream.Provider, requestModel, call.StatusCode, durationMs, ttftMs,
-                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), null, traceId);
+                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), traceId);
         }
         else
         {

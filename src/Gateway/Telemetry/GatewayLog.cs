@@ -6,12 +6,12 @@ namespace Glassbox.Gateway.Telemetry;
 internal static partial class GatewayLog
 {
     [LoggerMessage(EventId = 1, EventName = "AiCall", Level = LogLevel.Information,
-        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason} {ErrorType} trace {TraceId}")]
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason}, trace {TraceId}")]
     public static partial void AiCallCompleted(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
-        double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType, string? traceId);
+        double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? traceId);
 
     [LoggerMessage(EventId = 2, EventName = "AiCallFailed", Level = LogLevel.Warning,
-        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason} {ErrorType} trace {TraceId}")]
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason}, error {ErrorType}, trace {TraceId}")]
     public static partial void AiCallFailed(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
         double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType, string? traceId);
 

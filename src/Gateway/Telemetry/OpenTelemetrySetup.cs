@@ -35,7 +35,7 @@ internal static class OpenTelemetrySetup
                 .AddMeter(TelemetryNames.MeterName, "Polly")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
-            .WithLogging();
+            .WithLogging(static _ => { }, static logging => logging.IncludeFormattedMessage = true);
 
         if (OtlpEndpointConfigured(configuration))
         {
