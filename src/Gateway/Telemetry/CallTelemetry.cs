@@ -285,22 +285,21 @@ internal sealed class CallTelemetry
 
         if (call.RateLimits is { } limits)
         {
-            for (var kind = 0; kind < RateLimitSnapshot.Kinds.Length; kind++)
+            for (var kind = 0; kind < Own.RateLimitKinds.Length; kind++)
             {
-                var name = RateLimitSnapshot.Kinds[kind];
                 if (limits.Limit(kind) is { } limit)
                 {
-                    activity.SetTag(Own.RateLimitAttribute(name, "limit"), limit);
+                    activity.SetTag(Own.RateLimitLimit[kind], limit);
                 }
 
                 if (limits.Remaining(kind) is { } remaining)
                 {
-                    activity.SetTag(Own.RateLimitAttribute(name, "remaining"), remaining);
+                    activity.SetTag(Own.RateLimitRemaining[kind], remaining);
                 }
 
                 if (limits.Reset(kind) is { } reset)
                 {
-                    activity.SetTag(Own.RateLimitAttribute(name, "reset"), reset);
+                    activity.SetTag(Own.RateLimitReset[kind], reset);
                 }
             }
         }

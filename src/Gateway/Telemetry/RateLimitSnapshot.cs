@@ -10,7 +10,14 @@ namespace Glassbox.Gateway.Telemetry;
 internal sealed class RateLimitSnapshot
 {
     /// <summary>The kinds both providers report, in attribute and gauge form.</summary>
-    public static readonly string[] Kinds = ["requests", "tokens", "input_tokens", "output_tokens"];
+    public static readonly string[] Kinds = TelemetryNames.Own.RateLimitKinds;
+
+    private static readonly string[] AnthropicLimit = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-limit")];
+    private static readonly string[] AnthropicRemaining = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-remaining")];
+    private static readonly string[] AnthropicReset = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-reset")];
+    private static readonly string[] OpenAILimit = [.. Kinds.Select(k => $"x-ratelimit-limit-{k.Replace('_', '-')}")];
+    private static readonly string[] OpenAIRemaining = [.. Kinds.Select(k => $"x-ratelimit-remaining-{k.Replace('_', '-')}")];
+    private static readonly string[] OpenAIReset = [.. Kinds.Select(k => $"x-ratelimit-reset-{k.Replace('_', '-')}")];
 
     private readonly long?[] _limit = new long?[Kinds.Length];
     private readonly long?[] _remaining = new long?[Kinds.Length];
@@ -28,11 +35,10 @@ internal sealed class RateLimitSnapshot
         var snapshot = new RateLimitSnapshot();
         for (var kind = 0; kind < Kinds.Length; kind++)
         {
-            var anthropicKind = Kinds[kind].Replace('_', '-');
             snapshot.Set(kind,
-                Number(headers, $"anthropic-ratelimit-{anthropicKind}-limit") ?? Number(headers, $"x-ratelimit-limit-{anthropicKind}"),
-                Number(headers, $"anthropic-ratelimit-{anthropicKind}-remaining") ?? Number(headers, $"x-ratelimit-remaining-{anthropicKind}"),
-                Text(headers, $"anthropic-ratelimit-{anthropicKind}-reset") ?? Text(headers, $"x-ratelimit-reset-{anthropicKind}"));
+                Number(headers, AnthropicLimit[kind]) ?? Number(headers, OpenAILimit[kind]),
+                Number(headers, AnthropicRemaining[kind]) ?? Number(headers, OpenAIRemaining[kind]),
+                Text(headers, AnthropicReset[kind]) ?? Text(headers, OpenAIReset[kind]));
         }
 
         return snapshot.IsEmpty ? null : snapshot;

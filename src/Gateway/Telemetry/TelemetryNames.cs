@@ -100,8 +100,17 @@ internal static class TelemetryNames
         public const string GenerationMs = "glassbox.generation_ms";
         public const string GatewayOverheadMs = "glassbox.gateway_overhead_ms";
 
-        /// <summary>Rate-limit attribute names: <c>glassbox.ratelimit.{kind}.{limit|remaining|reset}</c>.</summary>
-        public static string RateLimitAttribute(string kind, string field) => $"glassbox.ratelimit.{kind}.{field}";
+        /// <summary>Rate-limit kinds as the providers' headers name them, normalised.</summary>
+        public static readonly string[] RateLimitKinds = ["requests", "tokens", "input_tokens", "output_tokens"];
+
+        /// <summary><c>glassbox.ratelimit.{kind}.limit</c>, indexed like <see cref="RateLimitKinds"/>.</summary>
+        public static readonly string[] RateLimitLimit = [.. RateLimitKinds.Select(kind => $"glassbox.ratelimit.{kind}.limit")];
+
+        /// <summary><c>glassbox.ratelimit.{kind}.remaining</c>.</summary>
+        public static readonly string[] RateLimitRemaining = [.. RateLimitKinds.Select(kind => $"glassbox.ratelimit.{kind}.remaining")];
+
+        /// <summary><c>glassbox.ratelimit.{kind}.reset</c>.</summary>
+        public static readonly string[] RateLimitReset = [.. RateLimitKinds.Select(kind => $"glassbox.ratelimit.{kind}.reset")];
 
         public const string SpanAttempt = "upstream attempt";
         public const string SpanReadRequest = "read request";
