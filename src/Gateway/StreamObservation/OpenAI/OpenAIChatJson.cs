@@ -37,7 +37,7 @@ internal static class OpenAIChatJson
             {
                 if (JsonRead.StartObject(ref reader))
                 {
-                    ReadUsage(ref reader, facts);
+                    OpenAIUsageJson.Read(ref reader, facts);
                 }
             }
             else if (reader.ValueTextEquals("error"u8))
@@ -173,58 +173,5 @@ internal static class OpenAIChatJson
         }
 
         return content;
-    }
-
-    private static void ReadUsage(ref Utf8JsonReader reader, ResponseFacts facts)
-    {
-        while (JsonRead.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                facts.InputTokens = JsonRead.Int64(ref reader, facts.InputTokens);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                facts.OutputTokens = JsonRead.Int64(ref reader, facts.OutputTokens);
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                if (JsonRead.StartObject(ref reader))
-                {
-                    while (JsonRead.NextProperty(ref reader))
-                    {
-                        if (reader.ValueTextEquals("cached_tokens"u8))
-                        {
-                            facts.CacheReadInputTokens = JsonRead.Int64(ref reader, facts.CacheReadInputTokens);
-                        }
-                        else
-                        {
-                            JsonRead.SkipValue(ref reader);
-                        }
-                    }
-                }
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
-            {
-                if (JsonRead.StartObject(ref reader))
-                {
-                    while (JsonRead.NextProperty(ref reader))
-                    {
-                        if (reader.ValueTextEquals("reasoning_tokens"u8))
-                        {
-                            facts.ReasoningOutputTokens = JsonRead.Int64(ref reader, facts.ReasoningOutputTokens);
-                        }
-                        else
-                        {
-                            JsonRead.SkipValue(ref reader);
-                        }
-                    }
-                }
-            }
-            else
-            {
-                JsonRead.SkipValue(ref reader);
-            }
-        }
     }
 }

@@ -118,7 +118,7 @@ internal static class OpenAIResponsesJson
         {
             if (JsonRead.StartObject(ref reader))
             {
-                ReadUsage(ref reader, facts);
+                OpenAIUsageJson.Read(ref reader, facts);
             }
         }
         else if (reader.ValueTextEquals("error"u8))
@@ -153,58 +153,5 @@ internal static class OpenAIResponsesJson
 
         reader.Skip();
         return reader.TokenType == JsonTokenType.String ? reader.GetString() : current;
-    }
-
-    private static void ReadUsage(ref Utf8JsonReader reader, ResponseFacts facts)
-    {
-        while (JsonRead.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("input_tokens"u8))
-            {
-                facts.InputTokens = JsonRead.Int64(ref reader, facts.InputTokens);
-            }
-            else if (reader.ValueTextEquals("output_tokens"u8))
-            {
-                facts.OutputTokens = JsonRead.Int64(ref reader, facts.OutputTokens);
-            }
-            else if (reader.ValueTextEquals("input_tokens_details"u8))
-            {
-                if (JsonRead.StartObject(ref reader))
-                {
-                    while (JsonRead.NextProperty(ref reader))
-                    {
-                        if (reader.ValueTextEquals("cached_tokens"u8))
-                        {
-                            facts.CacheReadInputTokens = JsonRead.Int64(ref reader, facts.CacheReadInputTokens);
-                        }
-                        else
-                        {
-                            JsonRead.SkipValue(ref reader);
-                        }
-                    }
-                }
-            }
-            else if (reader.ValueTextEquals("output_tokens_details"u8))
-            {
-                if (JsonRead.StartObject(ref reader))
-                {
-                    while (JsonRead.NextProperty(ref reader))
-                    {
-                        if (reader.ValueTextEquals("reasoning_tokens"u8))
-                        {
-                            facts.ReasoningOutputTokens = JsonRead.Int64(ref reader, facts.ReasoningOutputTokens);
-                        }
-                        else
-                        {
-                            JsonRead.SkipValue(ref reader);
-                        }
-                    }
-                }
-            }
-            else
-            {
-                JsonRead.SkipValue(ref reader);
-            }
-        }
     }
 }
