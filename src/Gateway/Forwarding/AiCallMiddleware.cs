@@ -4,6 +4,7 @@ using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.Resilience;
 using Glassbox.Gateway.Telemetry;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -43,7 +44,12 @@ internal sealed class AiCallMiddleware(
 
         var startUtc = time.GetUtcNow();
         var start = time.GetTimestamp();
-        using var body = await BufferedRequestBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
+        using var body = await ReadBodyAsync(context, route);
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away mid-upload, or sent a body Kestrel rejected: already answered
+        }
+
         var received = time.GetTimestamp();
         var facts = body is null ? null : RequestFactsReader.TryRead(body.Span, route.Dialect, telemetry.CaptureContent);
         var call = new AiCall(route, facts ?? new RequestFacts(), start, startUtc) { BodyReceivedTimestamp = received, RequestReadTimestamp = time.GetTimestamp() };
@@ -69,6 +75,12 @@ internal sealed class AiCallMiddleware(
 
             await ForwardWithRetriesAsync(context, call, body, tracker);
         }
+        catch (OperationCanceledException exception) when (call.ClientAborted.IsCancellationRequested || context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left (e.g. during a retry backoff): nothing to answer, nothing unhandled to log.
+            call.Exception ??= exception;
+            call.EndReason = CallEndReason.ClientDisconnected;
+        }
         catch (Exception exception)
         {
             call.Exception ??= exception;
@@ -81,6 +93,32 @@ internal sealed class AiCallMiddleware(
             call.Tee?.Dispose();
             await WaitForObservationAsync(call);
             telemetry.Finish(call);
+        }
+    }
+
+    /// <summary>
+    /// Buffers the request body. A client that leaves mid-upload gets nothing; a body Kestrel rejects
+    /// (bad chunked framing, too slow) gets 400 in the caller's dialect. Null means too large, or answered.
+    /// </summary>
+    private async Task<BufferedRequestBody?> ReadBodyAsync(HttpContext context, AiRoute route)
+    {
+        try
+        {
+            return await BufferedRequestBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or ConnectionResetException
+            && context.RequestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (BadHttpRequestException exception)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await DialectErrorWriter.WriteAsync(context, route.Dialect, exception.StatusCode, GatewayErrorKind.InvalidRequest, "The request body could not be read: " + exception.Message);
+            }
+
+            return null;
         }
     }
 
