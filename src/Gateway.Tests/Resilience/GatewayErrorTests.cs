@@ -69,6 +69,8 @@ public sealed class GatewayErrorTests
         var openAiError = await Assert.ThrowsAsync<ClientResultException>(() => OpenAISdk(harness).CompleteChatAsync("hi"));
         Assert.Equal(502, openAiError.Status);
         Assert.Contains("could not be resolved", openAiError.Message, StringComparison.Ordinal);
+        var anthropicError = await Assert.ThrowsAsync<Anthropic.Exceptions.Anthropic5xxException>(() => AnthropicSdk(harness).Messages.Create(AnthropicParams("dns-sdk")));
+        Assert.Contains("could not be resolved", anthropicError.ApiMessage, StringComparison.Ordinal);
         Assert.Equal("upstream_unreachable", (await harness.WaitForCallSpanAsync(model)).GetTagItem("ai.error.type"));
     }
 
@@ -98,6 +100,7 @@ public sealed class GatewayErrorTests
         Assert.Contains("sent no response headers", sdkError.ApiMessage, StringComparison.Ordinal);
         var openAiError = await Assert.ThrowsAsync<ClientResultException>(() => OpenAISdk(harness).CompleteChatAsync("hi"));
         Assert.Equal(504, openAiError.Status);
+        Assert.Contains("sent no response headers", openAiError.Message, StringComparison.Ordinal);
     }
 
     [Fact]

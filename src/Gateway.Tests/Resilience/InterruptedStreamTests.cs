@@ -46,6 +46,8 @@ public sealed class InterruptedStreamTests : IAsyncLifetime
         {
             Assert.Equal(33L, span.GetTagItem("ai.tokens.input")); // partial usage from message_start is kept
         }
+
+        Assert.Equal(0L, await WaitForActiveRequestsAsync());
     }
 
     [Fact]
@@ -88,6 +90,7 @@ public sealed class InterruptedStreamTests : IAsyncLifetime
         Assert.NotNull(span.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(1, span.GetTagItem("ai.chunks"));
+        Assert.Equal(0L, await WaitForActiveRequestsAsync());
     }
 
     [Fact]
