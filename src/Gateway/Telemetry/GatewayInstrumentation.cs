@@ -33,6 +33,10 @@ internal sealed class GatewayInstrumentation : IDisposable
             "Circuit-breaker state changes per upstream.");
         Cost = _meter.CreateCounter<double>(TelemetryNames.Own.MetricCost, "USD",
             "Estimated cost of calls from the price table.");
+        SamplingKept = _meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingKept, "{trace}",
+            "Traces the head sampler dropped but the gateway exported because a call was interesting (error, retried, slow).");
+        SamplingDropped = _meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingDropped, "{span}",
+            "Spans given up by the tail sampler's memory limits (pending traces, spans per trace).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -44,6 +48,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public Counter<double> Cost { get; }
     public Counter<long> Retries { get; }
     public Counter<long> CircuitTransitions { get; }
+    public Counter<long> SamplingKept { get; }
+    public Counter<long> SamplingDropped { get; }
 
     public void RecordCircuitTransition(string upstream, string state) =>
         CircuitTransitions.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream), new KeyValuePair<string, object?>(TelemetryNames.Own.CircuitState, state));
