@@ -30,10 +30,17 @@ public static class GatewayApp
         ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
     };
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command line.</param>
+    /// <param name="configure">Last word on services, after the gateway's own registrations.</param>
+    /// <param name="settings">Configuration over every other source, present before anything reads it.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
             builder.WebHost.UseUrls("http://0.0.0.0:8080");

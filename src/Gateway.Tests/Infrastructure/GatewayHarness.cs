@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Glassbox.Gateway.Telemetry.Sampling;
 using Glassbox.SimulatedUpstream;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -78,11 +79,11 @@ internal sealed class GatewayHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], settings: settings, configure: builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(logs);
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans));
+            // Behind the sampling filter, next to where the OTLP exporter would be: it sees what OTLP would export.
+            builder.Services.AddSampledTraceExporter(spans);
             builder.Services.ConfigureOpenTelemetryMeterProvider(meter => meter.AddInMemoryExporter(metrics));
         });
         var gatewayUri = await LoopbackApp.StartAsync(gateway);

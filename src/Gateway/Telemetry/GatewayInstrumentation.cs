@@ -35,6 +35,10 @@ internal sealed class GatewayInstrumentation : IDisposable
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         Cost = meter.CreateCounter<double>(TelemetryNames.Own.MetricCost, "USD",
             "Estimated cost of calls from the price table.");
+        SamplingKept = meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingKept, "{trace}",
+            "Traces the head sampler dropped but the gateway exported because a call was interesting (error, retried, slow).");
+        SamplingDropped = meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingDropped, "{span}",
+            "Spans given up by the tail sampler's memory limits (pending traces, spans per trace).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -48,6 +52,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public Counter<double> Cost { get; }
     public Counter<long> Retries { get; }
     public Counter<long> CircuitTransitions { get; }
+    public Counter<long> SamplingKept { get; }
+    public Counter<long> SamplingDropped { get; }
 
     public void RecordCircuitTransition(string upstream, string state) =>
         CircuitTransitions.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream), new KeyValuePair<string, object?>(TelemetryNames.Own.CircuitState, state));

@@ -23,4 +23,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Glassbox listening; upstreams: {Upstreams}; OTLP export: {OtlpEndpoint}")]
     public static partial void Started(ILogger logger, string upstreams, string otlpEndpoint);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "OTEL_TRACES_SAMPLER '{Value}' is not a known sampler; using parentbased_always_on")]
+    public static partial void UnknownTraceSampler(ILogger logger, string value);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "OTEL_TRACES_SAMPLER_ARG '{Value}' is not a ratio between 0 and 1; using 1")]
+    public static partial void InvalidTraceSamplerArgument(ILogger logger, string? value);
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Glassbox.Gateway.Telemetry.Sampling;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -8,7 +11,8 @@ namespace Glassbox.Gateway.Telemetry;
 
 /// <summary>
 /// Traces, metrics and logs through the OpenTelemetry SDK. The standard <c>OTEL_*</c> variables
-/// configure everything; OTLP export is on whenever an OTLP endpoint is configured.
+/// configure everything; OTLP export is on whenever an OTLP endpoint is configured. Traces the head
+/// sampler drops are still exported when a call in them was interesting (see <see cref="TailSamplingProcessor"/>).
 /// </summary>
 internal static class OpenTelemetrySetup
 {
@@ -17,7 +21,13 @@ internal static class OpenTelemetrySetup
     public static void AddGlassboxOpenTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var otel = builder.Services.AddOpenTelemetry()
+        var otlp = OtlpEndpointConfigured(configuration);
+        builder.Services.AddOptions<SamplingOptions>()
+            .BindConfiguration(SamplingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 if (string.IsNullOrEmpty(configuration["OTEL_SERVICE_NAME"]))
@@ -31,16 +41,57 @@ internal static class OpenTelemetrySetup
                 .AddSource(TelemetryNames.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
                 .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics
-                .AddMeter(TelemetryNames.MeterName, "Polly")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation())
-            .WithLogging(static _ => { }, static logging => logging.IncludeFormattedMessage = true);
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(TelemetryNames.MeterName, "Polly")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter(o => OtlpSignalExport.ApplySignalConfiguration(o, configuration, OtlpSignalExport.Metrics));
+                }
+            })
+            .WithLogging(
+                logging =>
+                {
+                    if (otlp)
+                    {
+                        logging.AddOtlpExporter(o => OtlpSignalExport.ApplySignalConfiguration(o, configuration, OtlpSignalExport.Logs));
+                    }
+                },
+                static options => options.IncludeFormattedMessage = true);
 
-        if (OtlpEndpointConfigured(configuration))
+        // Deferred: the exporters (OTLP, and any a test registered) are known only once services are built.
+        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
-            otel.UseOtlpExporter();
-        }
+            var exporters = new List<BaseProcessor<Activity>>();
+            if (otlp)
+            {
+                exporters.Add(OtlpSignalExport.CreateTraceExportProcessor(services, configuration));
+            }
+
+            exporters.AddRange(services.GetServices<SampledTraceExporter>().Select(e => e.Processor));
+
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TailSamplingProcessor).Namespace!);
+            var head = HeadSampler.Create(configuration, logger);
+            var sampling = services.GetRequiredService<IOptions<SamplingOptions>>().Value;
+            if (!sampling.Enabled || exporters.Count == 0 || HeadSampler.SamplesEverything(head))
+            {
+                tracing.SetSampler(head);
+                foreach (var exporter in exporters)
+                {
+                    tracing.AddProcessor(exporter);
+                }
+
+                return;
+            }
+
+            tracing.SetSampler(new RecordOnlyOnDropSampler(head));
+#pragma warning disable CA2000 // Owned and disposed by the tracer provider.
+            tracing.AddProcessor(new TailSamplingProcessor(exporters, sampling, services.GetRequiredService<GatewayInstrumentation>()));
+#pragma warning restore CA2000
+        });
     }
 
     public static bool OtlpEndpointConfigured(IConfiguration configuration) =>

@@ -90,6 +90,7 @@ internal static class TelemetryNames
         public const string RetryDelayMs = "glassbox.retry.delay_ms";
         public const string RetryReason = "glassbox.retry.reason";
         public const string CircuitState = "glassbox.circuit.state";
+        public const string SamplingReason = "glassbox.sampling.reason";
 
         public const string RateLimitKind = "glassbox.ratelimit.kind";
         public const string ConnectionReused = "glassbox.connection.reused";
@@ -133,6 +134,8 @@ internal static class TelemetryNames
         public const string MetricRetries = "glassbox.retries";
         public const string MetricCircuitTransitions = "glassbox.circuit_breaker.transitions";
         public const string MetricCost = "glassbox.cost";
+        public const string MetricSamplingKept = "glassbox.sampling.kept";
+        public const string MetricSamplingDropped = "glassbox.sampling.dropped";
     }
 
     /// <summary>Values of <c>ai.error.type</c>.</summary>
