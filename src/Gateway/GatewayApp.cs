@@ -121,7 +121,8 @@ public static class GatewayApp
             var options = services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
             context.RequestTransforms.Add(AttachPhasesTransform.Instance);
             context.ResponseTransforms.Add(new ObserveResponseTransform(
-                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RateLimitHeadroom>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle));
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RateLimitHeadroom>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle,
+                services.GetRequiredService<CallTelemetry>().CaptureContent ? options.MaxCapturedContentChars : 0));
         }
     }
 }

@@ -13,7 +13,8 @@ namespace Glassbox.Gateway.Forwarding;
 /// Runs when the upstream's headers arrive: notes status and timing, then swaps the response
 /// content for the tee so the body is observed while YARP copies it to the client.
 /// </summary>
-internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadroom headroom, int maxObservedBodyBytes, TimeSpan idleTimeout) : ResponseTransform
+/// <param name="captureChars">Cap of captured generated text; 0 when content capture is off.</param>
+internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadroom headroom, int maxObservedBodyBytes, TimeSpan idleTimeout, int captureChars) : ResponseTransform
 {
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
@@ -63,6 +64,11 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
         call.RetryAfter = FirstValue(proxyResponse.Headers, "retry-after-ms") is { } retryAfterMs
             ? retryAfterMs + "ms"
             : FirstValue(proxyResponse.Headers, "retry-after");
+
+        if (captureChars > 0)
+        {
+            call.Response.Output = new OutputCapture(captureChars);
+        }
 
         var content = proxyResponse.Content;
         var mediaType = content.Headers.ContentType?.MediaType;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Buffers;
 using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.StreamObservation.Anthropic;
@@ -103,6 +104,48 @@ internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
                 break;
             default:
                 break;
+        }
+
+        if (_facts.Output is { } output)
+        {
+            CaptureText(json, output);
+        }
+    }
+
+    /// <summary>Content capture only (opt-in): the generated text of a whole response body.</summary>
+    private void CaptureText(ReadOnlySpan<byte> json, OutputCapture output)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            IEnumerable<JsonElement> parts = _dialect switch
+            {
+                ApiDialect.AnthropicMessages when root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array =>
+                    content.EnumerateArray(),
+                ApiDialect.OpenAIChatCompletions when root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array =>
+                    choices.EnumerateArray().Select(c => c.TryGetProperty("message", out var m) ? m : default),
+                ApiDialect.OpenAIResponses when root.TryGetProperty("output", out var items) && items.ValueKind == JsonValueKind.Array =>
+                    items.EnumerateArray().SelectMany(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray() : []),
+                _ => [],
+            };
+            foreach (var part in parts)
+            {
+                if (part.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                if ((part.TryGetProperty("text", out var text) || part.TryGetProperty("content", out text)) && text.ValueKind == JsonValueKind.String)
+                {
+                    output.Append(text.GetString());
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Already recorded by the parse above; capture is best effort.
         }
     }
 

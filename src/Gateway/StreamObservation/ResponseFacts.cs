@@ -43,6 +43,9 @@ internal sealed class ResponseFacts
     /// <summary>The dialect's terminal event was seen (<c>message_stop</c>, <c>[DONE]</c>, <c>response.completed</c>...), or a whole JSON body was parsed.</summary>
     public bool Completed { get; set; }
 
+    /// <summary>Generated text, collected only when content capture is on (null otherwise: no cost).</summary>
+    public OutputCapture? Output { get; set; }
+
     /// <summary>Set when data could not be understood (malformed JSON, oversized event); bytes still flowed.</summary>
     public string? ObservationProblem { get; set; }
 

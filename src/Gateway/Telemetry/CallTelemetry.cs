@@ -213,6 +213,11 @@ internal sealed class CallTelemetry
             }
         }
 
+        if (facts.Output is { } captured)
+        {
+            activity.SetTag(GenAI.OutputMessages, OutputMessagesJson(captured, facts.FinishReason));
+        }
+
         activity.SetTag(Common.HttpResponseStatusCode, call.StatusCode);
         if (call.HeadersTimestamp is { } headers)
         {
@@ -364,6 +369,38 @@ internal sealed class CallTelemetry
             abortedTags.Add(Own.EndReason, EndReasonName(call.EndReason));
             _instrumentation.AbortedStreams.Add(1, abortedTags);
         }
+    }
+
+    /// <summary><c>gen_ai.output.messages</c>: one assistant message with its text part (semantic-conventions shape).</summary>
+    private static string OutputMessagesJson(StreamObservation.OutputCapture output, string? finishReason)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            json.WriteStartObject();
+            json.WriteString("role", "assistant");
+            json.WriteStartArray("parts");
+            json.WriteStartObject();
+            json.WriteString("type", "text");
+            json.WriteString("content", output.Text);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            if (finishReason is not null)
+            {
+                json.WriteString("finish_reason", finishReason);
+            }
+
+            if (output.Truncated)
+            {
+                json.WriteBoolean("truncated", true);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private string Cap(string content) => content.Length <= _maxContentChars ? content : content[.._maxContentChars];

@@ -108,7 +108,7 @@ internal sealed class AnthropicMessagesStreamObserver(ResponseFacts facts, int m
         }
     }
 
-    /// <summary><c>message_delta.delta</c> carries the stop reason; content deltas carry nothing we keep.</summary>
+    /// <summary><c>message_delta.delta</c> carries the stop reason; a <c>text_delta</c>'s text is kept only under content capture.</summary>
     private void ReadDelta(ref Utf8JsonReader reader)
     {
         while (JsonRead.NextProperty(ref reader))
@@ -116,6 +116,12 @@ internal sealed class AnthropicMessagesStreamObserver(ResponseFacts facts, int m
             if (reader.ValueTextEquals("stop_reason"u8))
             {
                 Facts.FinishReason = JsonRead.String(ref reader, Facts.FinishReason);
+            }
+            else if (Facts.Output is { } output && reader.ValueTextEquals("text"u8))
+            {
+                reader.Read();
+                output.Append(ref reader);
+                reader.Skip();
             }
             else
             {

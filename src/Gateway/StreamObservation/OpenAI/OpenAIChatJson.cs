@@ -89,7 +89,7 @@ internal static class OpenAIChatJson
             {
                 if (JsonRead.StartObject(ref reader))
                 {
-                    content |= ReadDelta(ref reader);
+                    content |= ReadDelta(ref reader, facts);
                 }
             }
             else
@@ -106,13 +106,17 @@ internal static class OpenAIChatJson
     /// (or <c>reasoning</c>), or a tool call / function call carrying a name or arguments.
     /// The opening <c>{"role":"assistant","content":""}</c> is not content.
     /// </summary>
-    private static bool ReadDelta(ref Utf8JsonReader reader)
+    private static bool ReadDelta(ref Utf8JsonReader reader, ResponseFacts facts)
     {
         var content = false;
         while (JsonRead.NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("content"u8)
-                || reader.ValueTextEquals("refusal"u8)
+            if (reader.ValueTextEquals("content"u8))
+            {
+                content |= JsonRead.NonEmptyString(ref reader);
+                facts.Output?.Append(ref reader);
+            }
+            else if (reader.ValueTextEquals("refusal"u8)
                 || reader.ValueTextEquals("reasoning_content"u8)
                 || reader.ValueTextEquals("reasoning"u8))
             {

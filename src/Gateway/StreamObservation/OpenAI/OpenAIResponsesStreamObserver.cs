@@ -35,6 +35,7 @@ internal sealed class OpenAIResponsesStreamObserver(ResponseFacts facts, int max
         Span<byte> scratch = stackalloc byte[128];
         var kind = Kind.Other;
         var typed = false;
+        var outputText = false;
         var response = default(OpenAIResponsesJson.ResponseInfo);
         var error = default(JsonErrorObject); // {"type":"error","code","message"} or a nested "error" object
         while (JsonRead.NextProperty(ref reader))
@@ -45,9 +46,17 @@ internal sealed class OpenAIResponsesStreamObserver(ResponseFacts facts, int max
                 if (reader.TokenType == JsonTokenType.String)
                 {
                     typed = true;
-                    kind = Classify(JsonRead.Utf8Value(in reader, scratch));
+                    var type = JsonRead.Utf8Value(in reader, scratch);
+                    kind = Classify(type);
+                    outputText = type.SequenceEqual("response.output_text.delta"u8);
                 }
 
+                reader.Skip();
+            }
+            else if (outputText && Facts.Output is { } output && reader.ValueTextEquals("delta"u8))
+            {
+                reader.Read();
+                output.Append(ref reader);
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("response"u8))
