@@ -26,7 +26,6 @@ public static class GatewayApp
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning",
         ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
         ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
-        ["Serilog:MinimumLevel:Override:Polly"] = "Warning",
         ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
     };
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Telemetry;
 
 namespace Glassbox.Gateway.Resilience;
 
@@ -24,13 +23,13 @@ internal sealed class UpstreamPipelines
         var logger = loggerFactory.CreateLogger<UpstreamPipelines>();
         _pipelines = options.Value.Upstreams.ToFrozenDictionary(
             pair => pair.Key,
-            pair => Build(pair.Key, pair.Value, time, loggerFactory, logger, instrumentation),
+            pair => Build(pair.Key, pair.Value, time, logger, instrumentation),
             StringComparer.OrdinalIgnoreCase);
     }
 
     public ResiliencePipeline<AttemptOutcome> For(string upstream) => _pipelines[upstream];
 
-    private static ResiliencePipeline<AttemptOutcome> Build(string name, UpstreamOptions upstream, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger, GatewayInstrumentation instrumentation)
+    private static ResiliencePipeline<AttemptOutcome> Build(string name, UpstreamOptions upstream, TimeProvider time, ILogger logger, GatewayInstrumentation instrumentation)
     {
         var builder = new ResiliencePipelineBuilder<AttemptOutcome> { Name = $"glassbox-{name}", TimeProvider = time };
         var retry = upstream.Retry;
@@ -89,8 +88,8 @@ internal sealed class UpstreamPipelines
             });
         }
 
-        // Polly's own metrics (meter "Polly") and logs, next to the gateway's spans.
-        builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = loggerFactory });
+        // No Polly telemetry (ConfigureTelemetry): its per-execution metrics and logs cost on every call,
+        // and the gateway's attempt spans, glassbox.retries and circuit logs already say what happened.
         return builder.Build();
     }
 }

@@ -44,7 +44,7 @@ internal static class OpenTelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics
-                    .AddMeter(TelemetryNames.MeterName, "Polly")
+                    .AddMeter(TelemetryNames.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (otlp)
@@ -76,7 +76,14 @@ internal static class OpenTelemetrySetup
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TailSamplingProcessor).Namespace!);
             var head = HeadSampler.Create(configuration, logger);
             var sampling = services.GetRequiredService<IOptions<SamplingOptions>>().Value;
-            if (!sampling.Enabled || exporters.Count == 0 || HeadSampler.SamplesEverything(head))
+            if (exporters.Count == 0)
+            {
+                // Nothing would ever read the spans: don't pay for building them. Metrics and logs still flow.
+                tracing.SetSampler(new AlwaysOffSampler());
+                return;
+            }
+
+            if (!sampling.Enabled || HeadSampler.SamplesEverything(head))
             {
                 tracing.SetSampler(head);
                 foreach (var exporter in exporters)
