@@ -73,11 +73,14 @@ public static class GatewayApp
         builder.Services.AddReverseProxy().AddTransforms(AddCallTransforms);
 
         // Serilog writes the console; the default console provider would print every line twice.
+        // preserveStaticLogger: each gateway logs through its own logger, not the process-wide Log.Logger
+        // (otherwise gateways in one process write to the last one's providers, and disposing one silences all).
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, serilog) => serilog
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            preserveStaticLogger: true,
             writeToProviders: true);
 
         configure?.Invoke(builder);

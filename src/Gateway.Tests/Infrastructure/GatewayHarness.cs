@@ -29,6 +29,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
         _meterProvider = gateway.Services.GetService<MeterProvider>();
     }
 
+    /// <summary>Stands for the simulator's base address in a gateway setting's value.</summary>
+    public const string SimulatorPlaceholder = "{simulator}";
+
     public Uri SimulatorUri { get; }
     public Uri GatewayUri { get; }
 
@@ -74,9 +77,10 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:Glassbox"] = "Information",
         };
+        // "{simulator}" in a value stands for the simulator's address (known only once it listens), e.g. for extra upstreams.
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            settings[key] = value?.Replace(SimulatorPlaceholder, upstream, StringComparison.Ordinal);
         }
 
         var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], settings: settings, configure: builder =>
@@ -164,12 +168,14 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>Collects metrics now and returns the points of one instrument for one model.</summary>
     public IReadOnlyList<MetricPoint> MetricPoints(string instrument, string model)
     {
+        WaitForCallLogLine(model);
         _meterProvider?.ForceFlush();
         var points = new List<MetricPoint>();
         lock (Metrics)
         {
-            // Cumulative export: the last exported instance of the instrument holds its whole state.
-            foreach (var metric in Metrics.Where(m => m.Name == instrument).TakeLast(1))
+            // Cumulative export: the last exported instance holding the model's points has their whole state.
+            // Other gateways in the process export same-named instruments too, so the very last one may not be ours.
+            foreach (var metric in Metrics.Where(m => m.Name == instrument).Reverse())
             {
                 foreach (ref readonly var point in metric.GetMetricPoints())
                 {
@@ -182,10 +188,29 @@ internal sealed class GatewayHarness : IAsyncDisposable
                         }
                     }
                 }
+
+                if (points.Count > 0)
+                {
+                    break;
+                }
             }
         }
 
         return points;
+    }
+
+    /// <summary>
+    /// A call's span ends before its metrics are recorded; its log line comes last. Waiting for that
+    /// line (up to 5 s) keeps a metric read right after <see cref="WaitForCallSpanAsync"/> from racing the recording.
+    /// </summary>
+    private void WaitForCallLogLine(string model)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Logs.Lines.Any(line => line.Contains("[AiCall", StringComparison.Ordinal) && line.Contains(model, StringComparison.Ordinal))
+            && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(10);
+        }
     }
 
     /// <summary>The last exported value of a gauge for one upstream and kind, or null.</summary>

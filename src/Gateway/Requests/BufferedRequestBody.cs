@@ -37,7 +37,9 @@ internal sealed class BufferedRequestBody : IDisposable
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        var initial = (int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, limit + 1);
+        // One byte past the limit tells "over the limit" apart; never past what an array can hold (limit may be long.MaxValue).
+        var ceiling = (int)Math.Min(limit, Array.MaxLength - 1) + 1;
+        var initial = (int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, ceiling);
         var buffer = ArrayPool<byte>.Shared.Rent(initial);
         var length = 0;
         try
@@ -46,13 +48,13 @@ internal sealed class BufferedRequestBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    if (length > limit)
+                    if (length > limit || length >= ceiling)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
                         return null;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, ceiling));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;

@@ -31,6 +31,7 @@ internal static class RequestFactsReader
                 else if (property.ValueTextEquals("stream"u8))
                 {
                     facts.Stream = reader.TokenType == JsonTokenType.True;
+                    reader.Skip(); // a non-scalar value must not be read as top-level properties
                 }
                 else if ((property.ValueTextEquals("max_tokens"u8) || property.ValueTextEquals("max_completion_tokens"u8) || property.ValueTextEquals("max_output_tokens"u8))
                     && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var maxTokens))
@@ -152,6 +153,7 @@ internal static class RequestFactsReader
             if (isIncludeUsage)
             {
                 includeUsage = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
             }
             else
             {

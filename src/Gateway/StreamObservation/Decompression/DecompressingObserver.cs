@@ -74,31 +74,56 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            await using var compressed = _pipe.Reader.AsStream();
-            await using var decoded = Decoder(encoding, compressed);
-            int read;
-            while ((read = await decoded.ReadAsync(buffer)) > 0)
+            var undecodable = false;
+            try
             {
-                _inner.OnBytes(buffer.AsSpan(0, read), _time.GetTimestamp());
+                await using var compressed = _pipe.Reader.AsStream(leaveOpen: true);
+                await using var decoded = Decoder(encoding, compressed);
+                int read;
+                while ((read = await decoded.ReadAsync(buffer)) > 0)
+                {
+                    _inner.OnBytes(buffer.AsSpan(0, read), _time.GetTimestamp());
+                }
+            }
+            catch (Exception exception) when (exception is InvalidDataException or IOException or InvalidOperationException)
+            {
+                undecodable = true; // BrotliStream reports invalid data as InvalidOperationException
             }
 
+            // The decoder can finish (br, deflate) or fail (a corrupt start) before the body has ended:
+            // only once the body ended or broke is it known whether it ended cleanly.
+            await DrainAsync();
             if (_endedCleanly)
             {
-                _inner.OnEnd(_time.GetTimestamp());
-            }
-        }
-        catch (Exception exception) when (exception is InvalidDataException or IOException)
-        {
-            // A cut stream ends mid-block; an undecodable body only costs telemetry.
-            if (_endedCleanly)
-            {
-                _facts.RecordProblem($"{encoding} body could not be decoded");
+                if (undecodable)
+                {
+                    // A cut stream ends mid-block; an undecodable body only costs telemetry.
+                    _facts.RecordProblem($"{encoding} body could not be decoded");
+                }
+                else
+                {
+                    _inner.OnEnd(_time.GetTimestamp());
+                }
             }
         }
         finally
         {
+            await _pipe.Reader.CompleteAsync();
             ArrayPool<byte>.Shared.Return(buffer);
             (_inner as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            var result = await _pipe.Reader.ReadAsync();
+            _pipe.Reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return;
+            }
         }
     }
 
