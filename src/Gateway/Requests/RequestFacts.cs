@@ -16,6 +16,6 @@ internal sealed class RequestFacts
     /// <summary>OpenAI <c>stream_options.include_usage</c>: without it a Chat stream reports no tokens.</summary>
     public bool IncludeUsage { get; set; }
 
-    /// <summary>Raw JSON of <c>messages</c> / <c>input</c> (and <c>system</c>), kept only when content capture is on.</summary>
+    /// <summary>Raw JSON of <c>messages</c> / <c>input</c>, kept only when content capture is on (a separate <c>system</c> prompt is not).</summary>
     public string? CapturedInput { get; set; }
 }
