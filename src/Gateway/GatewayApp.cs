@@ -40,6 +40,7 @@ public static class GatewayApp
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
             builder.WebHost.UseUrls("http://0.0.0.0:8080");
