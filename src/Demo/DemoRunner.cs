@@ -143,11 +143,9 @@ internal static class DemoRunner
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "500",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "5000",
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Serilog:MinimumLevel:Override:Polly"] = "Warning",
         };
 
-        // As command-line arguments, not an in-memory source added in `configure`: GatewayApp decides whether to
-        // export OTLP before `configure` runs. The command line also outranks stray OTEL_* or Glassbox__* variables.
+        // As command-line arguments: they outrank stray OTEL_* or Glassbox__* variables in the environment.
         string[] args = ["--urls", $"http://127.0.0.1:{port}", .. settings.Select(s => $"--{s.Key}={s.Value}")];
         return GatewayApp.Build(args, builder =>
         {
