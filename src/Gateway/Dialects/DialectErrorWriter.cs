@@ -22,30 +22,7 @@ internal static class DialectErrorWriter
     public static byte[] Format(ApiDialect dialect, GatewayErrorKind kind, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            if (dialect == ApiDialect.AnthropicMessages)
-            {
-                json.WriteString("type", "error");
-                json.WriteStartObject("error");
-                json.WriteString("type", AnthropicType(kind));
-                json.WriteString("message", message);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteStartObject("error");
-                json.WriteString("message", message);
-                json.WriteString("type", OpenAIType(kind));
-                json.WriteNull("param");
-                json.WriteString("code", OpenAICode(kind));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-        }
-
+        WriteErrorObject(buffer, dialect == ApiDialect.AnthropicMessages ? ApiDialect.AnthropicMessages : ApiDialect.OpenAIChatCompletions, kind, message);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -56,45 +33,46 @@ internal static class DialectErrorWriter
     public static byte[] FormatStreamError(ApiDialect dialect, GatewayErrorKind kind, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        ReadOnlySpan<byte> prefix = dialect switch
-        {
-            ApiDialect.AnthropicMessages or ApiDialect.OpenAIResponses => "event: error\ndata: "u8,
-            _ => "data: "u8,
-        };
-        buffer.Write(prefix);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            switch (dialect)
-            {
-                case ApiDialect.AnthropicMessages:
-                    json.WriteString("type", "error");
-                    json.WriteStartObject("error");
-                    json.WriteString("type", AnthropicType(kind));
-                    json.WriteString("message", message);
-                    json.WriteEndObject();
-                    break;
-                case ApiDialect.OpenAIResponses:
-                    json.WriteString("type", "error");
-                    json.WriteString("code", OpenAICode(kind));
-                    json.WriteString("message", message);
-                    json.WriteNull("param");
-                    break;
-                default:
-                    json.WriteStartObject("error");
-                    json.WriteString("message", message);
-                    json.WriteString("type", OpenAIType(kind));
-                    json.WriteNull("param");
-                    json.WriteString("code", OpenAICode(kind));
-                    json.WriteEndObject();
-                    break;
-            }
-
-            json.WriteEndObject();
-        }
-
+        buffer.Write(dialect is ApiDialect.AnthropicMessages or ApiDialect.OpenAIResponses ? "event: error\ndata: "u8 : "data: "u8);
+        WriteErrorObject(buffer, dialect, kind, message);
         buffer.Write("\n\n"u8);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Anthropic's <c>{"type":"error","error":{...}}</c>, the Responses stream's flat
+    /// <c>{"type":"error","code",...}</c>, or OpenAI's <c>{"error":{...}}</c> for everything else.
+    /// </summary>
+    private static void WriteErrorObject(IBufferWriter<byte> buffer, ApiDialect dialect, GatewayErrorKind kind, string message)
+    {
+        using var json = new Utf8JsonWriter(buffer);
+        json.WriteStartObject();
+        switch (dialect)
+        {
+            case ApiDialect.AnthropicMessages:
+                json.WriteString("type", "error");
+                json.WriteStartObject("error");
+                json.WriteString("type", AnthropicType(kind));
+                json.WriteString("message", message);
+                json.WriteEndObject();
+                break;
+            case ApiDialect.OpenAIResponses:
+                json.WriteString("type", "error");
+                json.WriteString("code", OpenAICode(kind));
+                json.WriteString("message", message);
+                json.WriteNull("param");
+                break;
+            default:
+                json.WriteStartObject("error");
+                json.WriteString("message", message);
+                json.WriteString("type", OpenAIType(kind));
+                json.WriteNull("param");
+                json.WriteString("code", OpenAICode(kind));
+                json.WriteEndObject();
+                break;
+        }
+
+        json.WriteEndObject();
     }
 
     private static string AnthropicType(GatewayErrorKind kind) => kind switch

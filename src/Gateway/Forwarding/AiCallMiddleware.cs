@@ -197,7 +197,7 @@ internal sealed class AiCallMiddleware(
         if (call.SuppressedForRetry)
         {
             var status = call.StatusCode!.Value;
-            return new AttemptOutcome(Retryable: true, Failure: status >= 500, RetryDecision.StatusReason((System.Net.HttpStatusCode)status), call.SuppressedRetryAfter);
+            return new AttemptOutcome(Retryable: true, Failure: status >= 500, RetryDecision.StatusReason(status), call.SuppressedRetryAfter);
         }
 
         var error = context.Features.Get<IForwarderErrorFeature>();
@@ -214,7 +214,7 @@ internal sealed class AiCallMiddleware(
             }
         }
 
-        return call.StatusCode is >= 500 ? new AttemptOutcome(false, true, RetryDecision.StatusReason((System.Net.HttpStatusCode)call.StatusCode.Value), null) : AttemptOutcome.Success;
+        return call.StatusCode is >= 500 ? new AttemptOutcome(false, true, RetryDecision.StatusReason(call.StatusCode.Value), null) : AttemptOutcome.Success;
     }
 
     /// <summary>Reads YARP's verdict on the final attempt, records why the call ended and answers for the gateway when nothing was forwarded.</summary>
@@ -239,7 +239,6 @@ internal sealed class AiCallMiddleware(
             call.TimeoutKind = "total";
             await AnswerAsync(context, call, StatusCodes.Status504GatewayTimeout, GatewayErrorKind.Timeout, ErrorTypes.Timeout,
                 $"The call exceeded the gateway's overall timeout of {call.Route.Upstream.Timeouts.Total.TotalSeconds:0.#} s.");
-            call.EndReason = CallEndReason.Timeout;
             return;
         }
 
@@ -249,7 +248,6 @@ internal sealed class AiCallMiddleware(
                 call.TimeoutKind = "response_headers";
                 await AnswerAsync(context, call, StatusCodes.Status504GatewayTimeout, GatewayErrorKind.Timeout, ErrorTypes.Timeout,
                     $"The upstream '{call.Route.UpstreamName}' sent no response headers within {call.Route.Upstream.Timeouts.Headers.TotalSeconds:0.#} s.");
-                call.EndReason = CallEndReason.Timeout;
                 break;
             case ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations:
                 await AnswerAsync(context, call, StatusCodes.Status502BadGateway, GatewayErrorKind.UpstreamUnreachable, ErrorTypes.UpstreamUnreachable,
@@ -271,7 +269,7 @@ internal sealed class AiCallMiddleware(
     private async Task AnswerAsync(HttpContext context, AiCall call, int status, GatewayErrorKind kind, string errorType, string message)
     {
         call.StatusCode = status;
-        call.EndReason = CallEndReason.GatewayError;
+        call.EndReason = kind == GatewayErrorKind.Timeout ? CallEndReason.Timeout : CallEndReason.GatewayError;
         call.GatewayErrorType = errorType;
         call.GatewayErrorMessage = message;
         if (!context.Response.HasStarted)

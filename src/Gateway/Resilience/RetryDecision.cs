@@ -62,5 +62,5 @@ internal static class RetryDecision
         return null;
     }
 
-    public static string StatusReason(HttpStatusCode status) => ((int)status).ToString(CultureInfo.InvariantCulture);
+    public static string StatusReason(int status) => status.ToString(CultureInfo.InvariantCulture);
 }
