@@ -44,6 +44,8 @@ internal sealed class SimulatorHost : IAsyncDisposable
         };
         if (auth && path.StartsWith("v1/messages", StringComparison.Ordinal))
             request.Headers.Add("x-api-key", "sk-test");
+        else if (auth && path.Contains("models/", StringComparison.Ordinal))
+            request.Headers.Add("x-goog-api-key", "gk-test");
         else if (auth)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test");
         foreach (var (name, value) in headers)

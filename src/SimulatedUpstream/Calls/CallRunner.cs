@@ -14,8 +14,7 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
 {
     public async Task RunAsync(HttpContext http, SimulatedApi api)
     {
-        var headers = http.Request.Headers;
-        var authPresent = headers.ContainsKey("x-api-key") || headers.ContainsKey("Authorization");
+        var authPresent = api.Provider.HasKey(http.Request);
         stats.RequestStarted(authPresent);
         var state = new CallState();
         try
@@ -35,11 +34,14 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
         }
     }
 
+    /// <summary>404 in the provider's error shape, for a method the simulator does not know.</summary>
+    public Task NotFoundAsync(HttpContext http, Provider provider) => WriteErrorAsync(http, provider, 404, null, null);
+
     private async Task RunCoreAsync(HttpContext http, SimulatedApi api, bool authPresent, CallState state)
     {
         if (!authPresent)
         {
-            await WriteErrorAsync(http, api.Provider, 401, null, null);
+            await WriteErrorAsync(http, api.Provider, api.Provider.MissingKeyStatus, null, null);
             return;
         }
 
@@ -47,7 +49,7 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
         SimulationPlan plan;
         try
         {
-            request = await SimRequest.ReadAsync(http.Request, http.RequestAborted);
+            request = api.Interpret(http.Request, await SimRequest.ReadAsync(http.Request, http.RequestAborted));
             plan = PlanReader.Read(http.Request, options.CurrentValue, stats, time);
         }
         catch (FormatException e)
@@ -89,7 +91,7 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
 
         var response = call.Http.Response;
         api.Provider.WriteHeaders(response, plan.Ids, 200, call.Time.GetUtcNow(), plan.HeadersDelayMs);
-        response.ContentType = "application/json";
+        response.ContentType = api.Provider.JsonContentType;
         await WriteBodyAsync(response, plan.Compression, api.CompleteBody(call), call.Aborted);
     }
 
@@ -98,11 +100,11 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
         var response = call.Http.Response;
         call.Http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         api.Provider.WriteHeaders(response, call.Plan.Ids, 200, call.Time.GetUtcNow(), call.Plan.HeadersDelayMs);
-        response.ContentType = api.Provider.StreamContentType;
+        response.ContentType = api.StreamContentType(call.Http.Request);
         response.Headers.CacheControl = "no-cache";
         await using var body = ResponseBody.Open(response, call.Plan.Compression);
         await response.StartAsync(call.Aborted);
-        var channel = new SseChannel(body, call, api.WriteErrorEventAsync);
+        var channel = new SseChannel(body, call, api.WriteErrorEventAsync, api.Framing(call.Http.Request));
         await api.StreamAsync(channel);
     }
 
@@ -122,8 +124,8 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
                 response.Headers["x-should-retry"] = plan.ShouldRetry;
         }
 
-        response.ContentType = "application/json";
-        await WriteBodyAsync(response, plan?.Compression, provider.ErrorBody(status, message, ids), http.RequestAborted);
+        response.ContentType = provider.JsonContentType;
+        await WriteBodyAsync(response, plan?.Compression, provider.ErrorBody(status, message, ids, plan), http.RequestAborted);
     }
 
     private static async Task WriteBodyAsync(HttpResponse response, string? compression, byte[] json, CancellationToken cancellationToken)

@@ -26,4 +26,7 @@ internal static class ControlHeaders
     public const string Compress = "x-sim-compress";
     public const string Id = "x-sim-id";
     public const string Created = "x-sim-created";
+    public const string RetryDelay = "x-sim-retry-delay";
+    public const string ToolUsePromptTokens = "x-sim-tool-use-prompt-tokens";
+    public const string FinishReason = "x-sim-finish-reason";
 }

@@ -36,6 +36,9 @@ internal static class PlanReader
             RetryAfter = Str(h, ControlHeaders.RetryAfter),
             RetryAfterMs = Str(h, ControlHeaders.RetryAfterMs),
             ShouldRetry = Str(h, ControlHeaders.ShouldRetry),
+            RetryDelay = Str(h, ControlHeaders.RetryDelay),
+            ToolUsePromptTokens = Int(h, ControlHeaders.ToolUsePromptTokens, 0),
+            FinishReason = Str(h, ControlHeaders.FinishReason),
             Compression = ChooseCompression(Str(h, ControlHeaders.Compress) ?? defaults.Compress, h.AcceptEncoding),
             Ids = Str(h, ControlHeaders.Id) is { } id ? new CallIds(id) : CallIds.Random(),
             Created = created is null ? time.GetUtcNow().ToUnixTimeSeconds() : long.Parse(created, CultureInfo.InvariantCulture),
@@ -85,7 +88,8 @@ internal static class PlanReader
         "text" => ContentKind.Text,
         "tool" => ContentKind.Tool,
         "thinking" => ContentKind.Thinking,
-        _ => throw new FormatException($"{ControlHeaders.Content} must be text, tool or thinking."),
+        "blocked" => ContentKind.Blocked,
+        _ => throw new FormatException($"{ControlHeaders.Content} must be text, tool, thinking or blocked."),
     };
 
     private static string? Str(IHeaderDictionary headers, string name) =>

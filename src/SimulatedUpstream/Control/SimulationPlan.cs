@@ -24,6 +24,15 @@ internal sealed record SimulationPlan
     public string? RetryAfterMs { get; init; }
     public string? ShouldRetry { get; init; }
 
+    /// <summary>Gemini: <c>RetryInfo.retryDelay</c> of an error body, e.g. <c>30s</c>.</summary>
+    public string? RetryDelay { get; init; }
+
+    /// <summary>Gemini: <c>usageMetadata.toolUsePromptTokenCount</c>.</summary>
+    public int ToolUsePromptTokens { get; init; }
+
+    /// <summary>Gemini: <c>finishReason</c> instead of <c>STOP</c>.</summary>
+    public string? FinishReason { get; init; }
+
     /// <summary><c>gzip</c>, <c>br</c> or null (only set when the client accepts it).</summary>
     public string? Compression { get; init; }
     public CallIds Ids { get; init; } = null!;

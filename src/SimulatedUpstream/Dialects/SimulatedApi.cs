@@ -11,6 +11,15 @@ internal abstract class SimulatedApi
     /// <summary>False for endpoints that produce no content (count_tokens): no pacing, never streamed.</summary>
     public virtual bool Generates => true;
 
+    /// <summary>What the path says about the request, over its body (Gemini names the model and streaming in the path).</summary>
+    public virtual SimRequest Interpret(HttpRequest http, SimRequest body) => body;
+
+    /// <summary>The <c>content-type</c> of this endpoint's streams.</summary>
+    public virtual string StreamContentType(HttpRequest http) => Provider.StreamContentType;
+
+    /// <summary>How this endpoint's stream frames its events.</summary>
+    public virtual EventFraming Framing(HttpRequest http) => EventFraming.SseLf;
+
     /// <summary>The non-streaming response body.</summary>
     public abstract byte[] CompleteBody(CallContext call);
 

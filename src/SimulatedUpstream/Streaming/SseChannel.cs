@@ -1,17 +1,15 @@
-using System.Text;
 using Glassbox.SimulatedUpstream.Calls;
 using Glassbox.SimulatedUpstream.Control;
 
 namespace Glassbox.SimulatedUpstream.Streaming;
 
 /// <summary>
-/// Writes server-sent events, each flushed to the wire at once, and applies the plan around content deltas:
-/// time to first token, gaps, the mid-stream pause, and the in-stream faults (error event, reset, stall).
+/// Writes stream events (server-sent events, or the elements of a streamed JSON array), each flushed to the wire
+/// at once, and applies the plan around content deltas: time to first token, gaps, the mid-stream pause, and the
+/// in-stream faults (error event, reset, stall).
 /// </summary>
-internal sealed class SseChannel(Stream body, CallContext call, Func<SseChannel, Task> writeErrorEvent)
+internal sealed class SseChannel(Stream body, CallContext call, Func<SseChannel, Task> writeErrorEvent, EventFraming framing)
 {
-    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private bool _faultFired;
 
     public CallContext Call => call;
@@ -22,29 +20,15 @@ internal sealed class SseChannel(Stream body, CallContext call, Func<SseChannel,
     /// <summary>Content deltas written so far.</summary>
     public int DeltasWritten { get; private set; }
 
-    /// <summary>Writes <c>event: name\n</c> (when named) <c>data: json\n\n</c> and flushes.</summary>
+    /// <summary>Writes one event as the stream frames it (e.g. <c>event: name\n</c> <c>data: json\n\n</c>) and flushes.</summary>
     public async Task WriteEventAsync(string? eventName, byte[] json)
     {
-        var nameLength = eventName is null ? 0 : EventPrefix.Length + Encoding.UTF8.GetByteCount(eventName) + 1;
-        var frame = new byte[nameLength + DataPrefix.Length + json.Length + 2];
-        var at = 0;
-        if (eventName is not null)
-        {
-            EventPrefix.CopyTo(frame, at);
-            at += EventPrefix.Length;
-            at += Encoding.UTF8.GetBytes(eventName, frame.AsSpan(at));
-            frame[at++] = (byte)'\n';
-        }
-
-        DataPrefix.CopyTo(frame, at);
-        at += DataPrefix.Length;
-        json.CopyTo(frame, at);
-        at += json.Length;
-        frame[at++] = (byte)'\n';
-        frame[at] = (byte)'\n';
-        await WriteAndFlushAsync(frame);
+        await WriteAndFlushAsync(framing.Frame(eventName, json, EventsWritten));
         EventsWritten++;
     }
+
+    /// <summary>Writes what closes a complete stream, if its framing has anything (a JSON array's <c>]</c>).</summary>
+    public Task EndAsync() => framing.Closing.IsEmpty ? Task.CompletedTask : WriteAndFlushAsync(framing.Closing);
 
     /// <summary>Writes <c>data: [DONE]\n\n</c>.</summary>
     public Task WriteDoneAsync() => WriteAndFlushAsync("data: [DONE]\n\n"u8.ToArray());
@@ -102,7 +86,7 @@ internal sealed class SseChannel(Stream body, CallContext call, Func<SseChannel,
         }
     }
 
-    private async Task WriteAndFlushAsync(byte[] frame)
+    private async Task WriteAndFlushAsync(ReadOnlyMemory<byte> frame)
     {
         await body.WriteAsync(frame, call.Aborted);
         await body.FlushAsync(call.Aborted);

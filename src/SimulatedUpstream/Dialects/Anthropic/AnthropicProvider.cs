@@ -31,7 +31,7 @@ internal sealed class AnthropicProvider : Provider
         }
     }
 
-    public override byte[] ErrorBody(int status, string? message, CallIds ids)
+    public override byte[] ErrorBody(int status, string? message, CallIds ids, SimulationPlan? plan)
     {
         var (type, defaultMessage) = ErrorType(status);
         return JsonText.Build(w =>

@@ -29,7 +29,7 @@ internal sealed class OpenAIProvider : Provider
         headers["x-ratelimit-reset-tokens"] = limited ? "1m" : "2ms";
     }
 
-    public override byte[] ErrorBody(int status, string? message, CallIds ids)
+    public override byte[] ErrorBody(int status, string? message, CallIds ids, SimulationPlan? plan)
     {
         var (type, code, defaultMessage) = Error(status);
         return JsonText.BuildPretty(w =>
