@@ -1,17 +1,14 @@
 using Glassbox.SimulatedUpstream.Calls;
 using Glassbox.SimulatedUpstream.Generation;
-using Glassbox.SimulatedUpstream.Streaming;
 
 namespace Glassbox.SimulatedUpstream.Dialects.Anthropic;
 
 /// <summary><c>POST /v1/messages/count_tokens</c> → <c>{"input_tokens":N}</c>.</summary>
-internal sealed class CountTokensApi : SimulatedApi
+internal sealed class CountTokensApi : UnpacedApi
 {
     public static readonly CountTokensApi Instance = new();
 
     public override Provider Provider => AnthropicProvider.Instance;
-
-    public override bool Generates => false;
 
     public override byte[] CompleteBody(CallContext call) => JsonText.Build(w =>
     {
@@ -19,8 +16,4 @@ internal sealed class CountTokensApi : SimulatedApi
         w.WriteNumber("input_tokens", call.Plan.InputTokens);
         w.WriteEndObject();
     });
-
-    public override Task StreamAsync(SseChannel channel) => throw new NotSupportedException();
-
-    public override Task WriteErrorEventAsync(SseChannel channel) => throw new NotSupportedException();
 }

@@ -1,22 +1,15 @@
 using System.Globalization;
 using Glassbox.SimulatedUpstream.Calls;
 using Glassbox.SimulatedUpstream.Generation;
-using Glassbox.SimulatedUpstream.Streaming;
 
 namespace Glassbox.SimulatedUpstream.Dialects.Gemini;
 
 /// <summary><c>:embedContent</c> → <c>{"embedding": {"values": [...]}}</c> with eight deterministic values, never paced.</summary>
-internal sealed class EmbedContentApi : SimulatedApi
+internal sealed class EmbedContentApi : GeminiUnpacedApi
 {
     public static readonly EmbedContentApi Instance = new();
 
     private const int Dimensions = 8;
-
-    public override Provider Provider => GeminiProvider.Instance;
-
-    public override bool Generates => false;
-
-    public override SimRequest Interpret(HttpRequest http, SimRequest body) => body with { Model = GeminiPath.Model(http), Stream = false };
 
     public override byte[] CompleteBody(CallContext call) => [.. JsonText.BuildPrettyByTwo(w =>
     {
@@ -29,8 +22,4 @@ internal sealed class EmbedContentApi : SimulatedApi
         w.WriteEndObject();
         w.WriteEndObject();
     }), (byte)'\n'];
-
-    public override Task StreamAsync(SseChannel channel) => throw new NotSupportedException();
-
-    public override Task WriteErrorEventAsync(SseChannel channel) => throw new NotSupportedException();
 }
