@@ -93,7 +93,7 @@ public sealed class ExtraUpstreamTests : IAsyncLifetime
     {
         using var client = _harness.CreateClient();
 
-        using var unknown = await client.GetAsync(new Uri("v1/models/some-model?x=1", UriKind.Relative));
+        using var unknown = await client.GetAsync(new Uri("v1/files/some-file?x=1", UriKind.Relative));
         using var known = await client.GetAsync(new Uri("_sim/stats", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode); // the simulator's own 404
