@@ -137,26 +137,58 @@ public sealed class ObservingStreamTests
     }
 
     [Fact]
-    public async Task ReadAsync_UpstreamBreaksMidEvent_EofWithoutExtraBytes()
+    public async Task ReadAsync_UpstreamBreaksMidEvent_ClientResponseAbortedAfterTheBytesSoFar()
     {
         var partial = CompleteEvent + "event: content_block_delta\ndata: {\"type\":\"content_blo";
         var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
         await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(partial)), new AnthropicMessagesStreamObserver(call.Response), call);
+        var received = new MemoryStream();
 
-        var text = Encoding.UTF8.GetString(await ReadToEndAsync(tee));
+        await Assert.ThrowsAsync<IOException>(() => CopyUntilFailureAsync(tee, received));
 
-        Assert.Equal(partial, text);
-        Assert.Equal(CallEndReason.UpstreamInterrupted, call.EndReason);
+        Assert.Equal(partial, Encoding.UTF8.GetString(received.ToArray()));
     }
 
     [Fact]
-    public async Task ReadAsync_CompressedBodyBreaksAtABoundary_NoPlainTextAppended()
+    public async Task ReadAsync_CompressedBodyBreaksAtABoundary_ClientResponseAbortedNoPlainTextAppended()
     {
         var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
         call.ContentEncoding = "gzip";
         await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(CompleteEvent)), new AnthropicMessagesStreamObserver(call.Response), call);
+        var received = new MemoryStream();
 
-        Assert.Equal(CompleteEvent, Encoding.UTF8.GetString(await ReadToEndAsync(tee)));
+        await Assert.ThrowsAsync<IOException>(() => CopyUntilFailureAsync(tee, received));
+
+        Assert.Equal(CompleteEvent, Encoding.UTF8.GetString(received.ToArray()));
+    }
+
+    [Fact]
+    public async Task ReadAsync_JsonBodyBreaks_ClientResponseAbortedSoTheTruncatedJsonDoesNotLookComplete()
+    {
+        const string partial = "{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel";
+        var call = CallFixtures.Call(ApiDialect.AnthropicMessages);
+        await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(partial)), new JsonBodyObserver(ApiDialect.AnthropicMessages, call.Response), call);
+        var received = new MemoryStream();
+
+        await Assert.ThrowsAsync<IOException>(() => CopyUntilFailureAsync(tee, received));
+
+        Assert.Equal(partial, Encoding.UTF8.GetString(received.ToArray()));
+    }
+
+    [Fact]
+    public async Task ReadAsync_UpstreamSilentPastIdleTimeoutMidEvent_ClientResponseAborted()
+    {
+        var pipe = new Pipe();
+        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        await using var tee = Tee(pipe.Reader.AsStream(), new AnthropicMessagesStreamObserver(call.Response), call);
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {\"ty"));
+        var buffer = new byte[4096];
+        Assert.True(await tee.ReadAsync(buffer) > 0);
+
+        var pending = tee.ReadAsync(buffer).AsTask();
+        _time.Advance(Idle);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -217,6 +249,17 @@ public sealed class ObservingStreamTests
     }
 
     private ObservingStream Tee(Stream inner, IResponseObserver? observer, AiCall call) => new(inner, observer, call, _time, Idle);
+
+    /// <summary>Copies like the forwarder does, keeping what reached the client before a read failed.</summary>
+    private static async Task CopyUntilFailureAsync(Stream source, Stream client)
+    {
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await source.ReadAsync(buffer)) > 0)
+        {
+            client.Write(buffer, 0, read);
+        }
+    }
 
     private static async Task<byte[]> ReadToEndAsync(Stream stream, int bufferSize = 4096)
     {

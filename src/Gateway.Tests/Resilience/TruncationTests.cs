@@ -1,0 +1,58 @@
+using System.Net;
+using Glassbox.Gateway.Tests.Infrastructure;
+
+namespace Glassbox.Gateway.Tests.Resilience;
+
+/// <summary>
+/// A body the upstream broke off must not reach the client as a complete one: where no dialect error
+/// event fits between two events, the client's response is aborted, as the upstream's own break would look.
+/// </summary>
+public sealed class TruncationTests
+{
+    [Fact]
+    public async Task Send_UpstreamBreaksInsideAJsonBody_ClientSeesTheBreakNotACompleteBody()
+    {
+        var partial = "{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel"u8.ToArray();
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        await using var upstream = builder.Build();
+        upstream.MapPost("/v1/messages", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(partial);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(100);
+            context.Abort();
+        });
+        var upstreamUri = await LoopbackApp.StartAsync(upstream);
+        await using var harness = await GatewayHarness.StartAsync(upstreamOverride: upstreamUri);
+        using var client = harness.CreateClient();
+        var model = AiRequests.UniqueModel("jsoncut");
+
+        using var response = await client.SendAsync(AiRequests.Post("v1/messages", model, stream: false), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => response.Content.ReadAsByteArrayAsync());
+        var span = await harness.WaitForCallSpanAsync(model);
+        Assert.Equal("upstream_interrupted", span.GetTagItem("glassbox.end_reason"));
+        Assert.Equal("stream_interrupted", span.GetTagItem("ai.error.type"));
+    }
+
+    [Fact]
+    public async Task Stream_CompressedStreamResetMidStream_ClientSeesTheBreakNotACleanEnd()
+    {
+        await using var harness = await GatewayHarness.StartAsync();
+        using var client = harness.CreateClient();
+        var model = AiRequests.UniqueModel("gzipcut");
+        var request = AiRequests.Post("v1/messages", model, stream: true, ("x-sim-fault", "reset"), ("x-sim-fault-after", "2"), ("x-sim-compress", "gzip"));
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => response.Content.ReadAsByteArrayAsync());
+        var span = await harness.WaitForCallSpanAsync(model);
+        Assert.Equal("upstream_interrupted", span.GetTagItem("glassbox.end_reason"));
+    }
+}
