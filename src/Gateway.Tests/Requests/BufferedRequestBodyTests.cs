@@ -124,7 +124,7 @@ public sealed class BufferedRequestBodyTests
         var request = Request(Bytes(500), withContentLength: true);
         using var body = await BufferedRequestBody.ReadAsync(request, Limit, CancellationToken.None);
         var sent = new List<long>();
-        body!.Rewind(request, sent.Add, time);
+        body!.Rewind(request, sent: sent.Add, time: time);
 
         var buffer = new byte[200];
         Assert.Equal(200, await request.Body.ReadAsync(buffer));

@@ -1,5 +1,7 @@
 using System.Net;
 using Glassbox.Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Glassbox.Gateway.Tests.Resilience;
 

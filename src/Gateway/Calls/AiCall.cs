@@ -2,16 +2,19 @@ using System.Diagnostics;
 using Glassbox.Gateway.Forwarding;
 using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.StreamObservation;
+using Glassbox.Gateway.StreamObservation.Tee;
 
 namespace Glassbox.Gateway.Calls;
 
 /// <summary>
 /// The facts of one AI call, from request to last byte. Filled by the request reader, the
-/// response transform and the tee; turned into telemetry exactly once when the call ends.
+/// response transform and the tee (each writes its own facts); how the call ended is decided once,
+/// from those facts, by <see cref="CallEnding"/>, then turned into telemetry exactly once.
 /// </summary>
 internal sealed class AiCall
 {
     private int _finished;
+    private StreamEnd? _streamEnd;
 
     public AiCall(AiRoute route, RequestFacts request, long startTimestamp, DateTimeOffset startUtc)
     {
@@ -40,8 +43,11 @@ internal sealed class AiCall
     /// <summary>When the request body had been read and parsed.</summary>
     public long RequestReadTimestamp { get; set; }
 
+    /// <summary>The attempt under way (the last attempt once the call is done).</summary>
+    public UpstreamAttempt? CurrentAttempt { get; set; }
+
     /// <summary>Phases of the attempt under way (the last attempt once the call is done).</summary>
-    public AttemptPhases? CurrentPhases { get; set; }
+    public AttemptPhases? CurrentPhases => CurrentAttempt?.Phases;
 
     /// <summary>Ticks the gateway spent on its own work after forwarding started (transform, observers).</summary>
     public long GatewayWorkTicks { get; set; }
@@ -49,28 +55,32 @@ internal sealed class AiCall
     /// <summary>Provider rate-limit headroom read from the final response's headers.</summary>
     public Telemetry.RateLimitSnapshot? RateLimits { get; set; }
 
-    /// <summary>When the upstream's response headers arrived (time to first byte).</summary>
-    public long? HeadersTimestamp { get; set; }
+    /// <summary>When the upstream's response headers arrived (time to first byte) on the last attempt.</summary>
+    public long? HeadersTimestamp => CurrentAttempt?.Phases.HeadersReceived;
+
+    /// <summary>How the forwarded body ended; reported once, by the tee.</summary>
+    public StreamEnd? StreamEnd => _streamEnd;
+
+    /// <summary>When the gateway finished writing its own answer.</summary>
+    public long? AnsweredTimestamp { get; set; }
 
     /// <summary>When the last byte was handed to the client, or the stream was abandoned.</summary>
-    public long? EndTimestamp { get; set; }
-
-    public int? StatusCode { get; set; }
-    public string? ContentEncoding { get; set; }
+    public long? EndTimestamp => _streamEnd?.Timestamp ?? AnsweredTimestamp;
 
     /// <summary>The upstream body reached its end (EOF) and was forwarded.</summary>
-    public bool BodyEnded { get; set; }
+    public bool BodyEnded => _streamEnd?.Kind == StreamEndKind.Eof;
+
+    /// <summary>How the call ended; decided once by <see cref="CallEnding.Decide"/> before telemetry is written.</summary>
+    public CallConclusion? Conclusion { get; private set; }
+
+    /// <summary>The status the client got (the upstream's, or the gateway's own answer's).</summary>
+    public int? StatusCode => Conclusion is { } conclusion ? conclusion.StatusCode : CurrentAttempt?.Status;
+
+    public CallEndReason EndReason => Conclusion?.EndReason ?? CallEndReason.Completed;
+
+    public string? ContentEncoding { get; set; }
 
     public int RetryCount { get; set; }
-
-    /// <summary>This attempt may still be retried: a retryable answer is held back from the client.</summary>
-    public bool CanRetry { get; set; }
-
-    /// <summary>The transform held back a retryable answer; the attempt loop will try again.</summary>
-    public bool SuppressedForRetry { get; set; }
-
-    /// <summary>Delay the upstream asked for on a held-back answer.</summary>
-    public TimeSpan? SuppressedRetryAfter { get; set; }
 
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }
@@ -78,27 +88,19 @@ internal sealed class AiCall
     /// <summary>Fires when the call's overall time cap is reached.</summary>
     public CancellationToken TotalTimeout { get; set; }
 
-    /// <summary>The per-attempt time-to-headers timer; stopped when headers arrive.</summary>
-    public CancellationTokenSource? HeadersTimer { get; set; }
-
     /// <summary>Raw <c>retry-after</c> (or <c>retry-after-ms</c>) of the forwarded error response.</summary>
     public string? RetryAfter { get; set; }
-
-    public CallEndReason EndReason { get; set; } = CallEndReason.Completed;
-
-    /// <summary><c>ai.error.type</c> decided by the gateway itself (takes precedence over the status code's).</summary>
-    public string? GatewayErrorType { get; set; }
-    public string? GatewayErrorMessage { get; set; }
-    public Exception? Exception { get; set; }
-
-    /// <summary>Which timeout fired, when one did.</summary>
-    public string? TimeoutKind { get; set; }
 
     /// <summary>The tee installed on the response, if the upstream answered.</summary>
     public IDisposable? Tee { get; set; }
 
     /// <summary>Work still reading the side copy (decompression); awaited before the call is finished.</summary>
     public Task ObservationCompleted { get; set; } = Task.CompletedTask;
+
+    /// <summary>The tee's end-of-stream record; the first report wins (a later dispose adds nothing).</summary>
+    public void ReportStreamEnd(StreamEnd end) => Interlocked.CompareExchange(ref _streamEnd, end, null);
+
+    public void Conclude(CallConclusion conclusion) => Conclusion ??= conclusion;
 
     /// <summary>True for the one caller that gets to finish the call.</summary>
     public bool TryMarkFinished() => Interlocked.Exchange(ref _finished, 1) == 0;

@@ -21,6 +21,9 @@ internal sealed class AttemptPhases(long started)
 
     public bool Tls { get; set; }
 
+    /// <summary>When the forwarder first read the request body: the request (headers at least) is on its way, the upstream may have it.</summary>
+    public long? RequestStarted { get; set; }
+
     /// <summary>When the last byte of the request body was handed to the connection.</summary>
     public long? RequestSent { get; set; }
 

@@ -7,39 +7,41 @@ namespace Glassbox.Gateway.Calls;
 internal static class ErrorClassifier
 {
     /// <summary>Returns null when the call succeeded.</summary>
-    public static CallError? Classify(AiCall call)
+    public static CallError? Classify(CallEndReason endReason, string? timeoutKind, int? status, GatewayAnswer? answer, ProviderVerdict provider,
+        bool stream, bool bodyEnded, Exception? unhandled)
     {
-        var response = call.Response;
-        var providerType = response.ErrorBodyType ?? response.StreamErrorType;
-        var message = call.GatewayErrorMessage ?? response.ErrorBodyMessage ?? response.StreamErrorMessage;
+        var providerType = provider.ErrorBodyType ?? provider.StreamErrorType;
+        var message = answer?.Message ?? provider.ErrorBodyMessage ?? provider.StreamErrorMessage;
 
-        if (call.GatewayErrorType is { } gatewayType)
+        if (answer is not null)
         {
-            return new CallError(gatewayType, providerType ?? gatewayType, message);
+            return new CallError(answer.ErrorType, providerType ?? answer.ErrorType, message);
         }
 
-        switch (call.EndReason)
+        switch (endReason)
         {
             case CallEndReason.ClientDisconnected:
                 return new CallError(ErrorTypes.ClientDisconnected, ErrorTypes.ClientDisconnected, message ?? "The client closed the connection before the response ended.");
             case CallEndReason.Timeout:
-                return new CallError(ErrorTypes.Timeout, ErrorTypes.Timeout, message ?? $"The {call.TimeoutKind ?? "upstream"} timeout fired.");
+                return new CallError(ErrorTypes.Timeout, ErrorTypes.Timeout, message ?? $"The {timeoutKind ?? "upstream"} timeout fired.");
             case CallEndReason.UpstreamInterrupted:
                 return new CallError(ErrorTypes.StreamInterrupted, ErrorTypes.StreamInterrupted, message ?? "The upstream connection broke before the response ended.");
+            case CallEndReason.GatewayError when status is null or < 400:
+                return new CallError(ErrorTypes.ApiError, unhandled?.GetType().FullName ?? ErrorTypes.ApiError, "The gateway failed while forwarding the call.");
         }
 
-        if (call.StatusCode is >= 400 and var status)
+        if (status is >= 400 and var code)
         {
-            var seed = FromProviderType(providerType) ?? FromStatus(status);
-            return new CallError(seed, providerType ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture), message);
+            var seed = FromProviderType(providerType) ?? FromStatus(code);
+            return new CallError(seed, providerType ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture), message);
         }
 
-        if (response.StreamErrorType is { } streamError)
+        if (provider.StreamErrorType is { } streamError)
         {
             return new CallError(FromProviderType(streamError) ?? ErrorTypes.ApiError, streamError, message);
         }
 
-        if (call.Request.Stream && call.BodyEnded && !response.Completed)
+        if (stream && bodyEnded && !provider.Completed)
         {
             return new CallError(ErrorTypes.StreamInterrupted, ErrorTypes.StreamInterrupted, "The upstream stream ended without its terminal event.");
         }

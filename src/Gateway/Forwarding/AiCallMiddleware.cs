@@ -52,46 +52,70 @@ internal sealed class AiCallMiddleware(
 
         var received = time.GetTimestamp();
         var facts = body is null ? null : RequestFactsReader.TryRead(body.Span, route.Dialect, telemetry.CaptureContent);
-        var call = new AiCall(route, facts ?? new RequestFacts(), start, startUtc) { BodyReceivedTimestamp = received, RequestReadTimestamp = time.GetTimestamp() };
+        var call = new AiCall(route, facts ?? new RequestFacts(), start, startUtc)
+        {
+            BodyReceivedTimestamp = received,
+            RequestReadTimestamp = time.GetTimestamp(),
+            ClientAborted = context.RequestAborted,
+        };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, phaseSpans, call);
+        var run = new CallRun();
         try
         {
             if (body is null)
             {
                 GatewayLog.BodyTooLarge(logger, route.Path, _options.MaxRequestBodyBytes);
-                await AnswerAsync(context, call, StatusCodes.Status413PayloadTooLarge, GatewayErrorKind.RequestTooLarge, ErrorTypes.RequestTooLarge,
+                run.Rejection = new GatewayAnswer(StatusCodes.Status413PayloadTooLarge, GatewayErrorKind.RequestTooLarge, ErrorTypes.RequestTooLarge,
                     $"Request body exceeds the gateway's limit of {_options.MaxRequestBodyBytes} bytes.");
-                return;
             }
-
-            if (facts is null && !_options.ForwardInvalidJson)
+            else if (facts is null && !_options.ForwardInvalidJson)
             {
                 GatewayLog.InvalidJson(logger, route.Path);
-                await AnswerAsync(context, call, StatusCodes.Status400BadRequest, GatewayErrorKind.InvalidRequest, ErrorTypes.InvalidRequest,
+                run.Rejection = new GatewayAnswer(StatusCodes.Status400BadRequest, GatewayErrorKind.InvalidRequest, ErrorTypes.InvalidRequest,
                     "Request body is not a valid JSON object.");
-                return;
             }
-
-            await ForwardWithRetriesAsync(context, call, body, tracker);
+            else
+            {
+                await ForwardWithRetriesAsync(context, call, body, tracker, run);
+            }
         }
-        catch (OperationCanceledException exception) when (call.ClientAborted.IsCancellationRequested || context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.ClientAborted.IsCancellationRequested)
         {
             // The caller left (e.g. during a retry backoff): nothing to answer, nothing unhandled to log.
-            call.Exception ??= exception;
-            call.EndReason = CallEndReason.ClientDisconnected;
         }
         catch (Exception exception)
         {
-            call.Exception ??= exception;
-            call.EndReason = context.RequestAborted.IsCancellationRequested ? CallEndReason.ClientDisconnected : CallEndReason.GatewayError;
+            run.Unhandled = exception;
             throw;
         }
         finally
         {
+            await FinishAsync(context, call, tracker, run);
+        }
+    }
+
+    /// <summary>Decides how the call ended (once, from what the run collected), answers for the gateway when nothing was forwarded, and emits telemetry.</summary>
+    private async Task FinishAsync(HttpContext context, AiCall call, AttemptTracker tracker, CallRun run)
+    {
+        try
+        {
             tracker.Complete();
             call.Tee?.Dispose();
             await WaitForObservationAsync(call);
+            var conclusion = CallEnding.Decide(new CallEndInput(
+                call.Route.UpstreamName, call.Route.Upstream.Timeouts, call.Request.Stream, ProviderVerdict.Of(call.Response),
+                run.Rejection, run.LastAttempt, call.ClientAborted.IsCancellationRequested, run.TotalTimedOutInBackoff, run.Unhandled));
+            call.Conclude(conclusion);
+            if (conclusion.Answer is { } answer && !context.Response.HasStarted && run.Unhandled is null)
+            {
+                context.Response.Clear();
+                await DialectErrorWriter.WriteAsync(context, call.Route.Dialect, answer.Status, answer.Kind, answer.Message);
+                call.AnsweredTimestamp = time.GetTimestamp();
+            }
+        }
+        finally
+        {
             telemetry.Finish(call);
         }
     }
@@ -122,16 +146,17 @@ internal sealed class AiCallMiddleware(
         }
     }
 
-    private async Task ForwardWithRetriesAsync(HttpContext context, AiCall call, BufferedRequestBody body, AttemptTracker tracker)
+    private async Task ForwardWithRetriesAsync(HttpContext context, AiCall call, BufferedRequestBody body, AttemptTracker tracker, CallRun run)
     {
         var upstream = call.Route.Upstream;
         using var total = new CancellationTokenSource(upstream.Timeouts.Total, time);
-        call.ClientAborted = context.RequestAborted;
+        // The total timeout covers the backoff waits too: Polly's delays run on this token.
+        using var callToken = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, total.Token);
         call.TotalTimeout = total.Token;
         context.Features.Set(call);
 
-        var state = new AttemptState(this, context, call, body, tracker, total);
-        var resilience = ResilienceContextPool.Shared.Get(context.RequestAborted);
+        var state = new AttemptState(this, context, call, body, tracker, total, run);
+        var resilience = ResilienceContextPool.Shared.Get(callToken.Token);
         resilience.Properties.Set(UpstreamPipelines.TrackerKey, tracker);
         try
         {
@@ -141,16 +166,17 @@ internal sealed class AiCallMiddleware(
         catch (BrokenCircuitException)
         {
             call.Activity?.AddEvent(new System.Diagnostics.ActivityEvent("circuit_open"));
-            await AnswerAsync(context, call, StatusCodes.Status503ServiceUnavailable, GatewayErrorKind.Overloaded, ErrorTypes.UpstreamUnreachable,
+            run.Rejection = new GatewayAnswer(StatusCodes.Status503ServiceUnavailable, GatewayErrorKind.Overloaded, ErrorTypes.UpstreamUnreachable,
                 $"The upstream '{call.Route.UpstreamName}' is failing; the gateway's circuit breaker is open. Try again shortly.");
-            return;
+        }
+        catch (OperationCanceledException) when (total.IsCancellationRequested && !call.ClientAborted.IsCancellationRequested)
+        {
+            run.TotalTimedOutInBackoff = true; // the cap fired while waiting to retry: the held-back answer never reached the client
         }
         finally
         {
             ResilienceContextPool.Shared.Return(resilience);
         }
-
-        await ConcludeAsync(context, call, total);
     }
 
     private async ValueTask<AttemptOutcome> AttemptAsync(AttemptState s)
@@ -162,21 +188,16 @@ internal sealed class AiCallMiddleware(
             // The previous answer was held back, so nothing has been sent: start from a clean response.
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
-            call.SuppressedForRetry = false;
-            call.SuppressedRetryAfter = null;
-            call.StatusCode = null;
-            call.HeadersTimestamp = null;
         }
 
-        call.CanRetry = s.Tracker.Number <= call.Route.Upstream.Retry.MaxRetries;
         var phases = new AttemptPhases(time.GetTimestamp());
-        call.CurrentPhases = phases;
-        call.FirstAttemptTimestamp ??= phases.Started;
         using var headersTimer = new CancellationTokenSource(call.Route.Upstream.Timeouts.Headers, time);
+        var attempt = new UpstreamAttempt(s.Tracker.Number, s.Tracker.Number <= call.Route.Upstream.Retry.MaxRetries, phases, headersTimer);
+        call.CurrentAttempt = attempt;
+        call.FirstAttemptTimestamp ??= phases.Started;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, s.Total.Token, headersTimer.Token);
-        call.HeadersTimer = headersTimer;
         context.RequestAborted = linked.Token;
-        s.Body.Rewind(context.Request, sent => phases.RequestSent = sent, time);
+        s.Body.Rewind(context.Request, started => phases.RequestStarted = started, sent => phases.RequestSent = sent, time);
         try
         {
             await next(context);
@@ -184,118 +205,31 @@ internal sealed class AiCallMiddleware(
         finally
         {
             context.RequestAborted = call.ClientAborted;
-            call.HeadersTimer = null;
         }
 
-        var outcome = Evaluate(context, call, headersTimer);
-        s.Tracker.EndAttempt(outcome, call.StatusCode, phases);
+        var result = Result(context, call, attempt, s.Total);
+        s.Run.LastAttempt = result;
+        var outcome = RetryDecision.Evaluate(result);
+        s.Tracker.EndAttempt(outcome, result, phases);
         return outcome;
     }
 
-    private static AttemptOutcome Evaluate(HttpContext context, AiCall call, CancellationTokenSource headersTimer)
-    {
-        if (call.SuppressedForRetry)
-        {
-            var status = call.StatusCode!.Value;
-            return new AttemptOutcome(Retryable: true, Failure: status >= 500, RetryDecision.StatusReason(status), call.SuppressedRetryAfter);
-        }
-
-        var error = context.Features.Get<IForwarderErrorFeature>();
-        if (error is not null && !context.Response.HasStarted && !call.ClientAborted.IsCancellationRequested && !call.TotalTimeout.IsCancellationRequested)
-        {
-            if (headersTimer.IsCancellationRequested && call.HeadersTimestamp is null)
-            {
-                return new AttemptOutcome(Retryable: true, Failure: true, "headers_timeout", null);
-            }
-
-            if (error.Error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
-            {
-                return new AttemptOutcome(Retryable: true, Failure: true, "connection_failure", null);
-            }
-        }
-
-        return call.StatusCode is >= 500 ? new AttemptOutcome(false, true, RetryDecision.StatusReason(call.StatusCode.Value), null) : AttemptOutcome.Success;
-    }
-
-    /// <summary>Reads YARP's verdict on the final attempt, records why the call ended and answers for the gateway when nothing was forwarded.</summary>
-    private async Task ConcludeAsync(HttpContext context, AiCall call, CancellationTokenSource total)
+    /// <summary>Reads the attempt's facts once, when it is over, into an immutable result.</summary>
+    private static AttemptResult Result(HttpContext context, AiCall call, UpstreamAttempt attempt, CancellationTokenSource total)
     {
         var error = context.Features.Get<IForwarderErrorFeature>();
-        if (call.ClientAborted.IsCancellationRequested && !call.BodyEnded)
-        {
-            call.EndReason = CallEndReason.ClientDisconnected;
-            call.Exception ??= error?.Exception;
-            return;
-        }
-
-        if (error is null)
-        {
-            return;
-        }
-
-        call.Exception ??= error.Exception;
-        if (total.IsCancellationRequested)
-        {
-            call.TimeoutKind = "total";
-            await AnswerAsync(context, call, StatusCodes.Status504GatewayTimeout, GatewayErrorKind.Timeout, ErrorTypes.Timeout,
-                $"The call exceeded the gateway's overall timeout of {call.Route.Upstream.Timeouts.Total.TotalSeconds:0.#} s.");
-            return;
-        }
-
-        switch (error.Error)
-        {
-            case ForwarderError.RequestCanceled or ForwarderError.RequestTimedOut when call.HeadersTimestamp is null:
-                call.TimeoutKind = "response_headers";
-                await AnswerAsync(context, call, StatusCodes.Status504GatewayTimeout, GatewayErrorKind.Timeout, ErrorTypes.Timeout,
-                    $"The upstream '{call.Route.UpstreamName}' sent no response headers within {call.Route.Upstream.Timeouts.Headers.TotalSeconds:0.#} s.");
-                break;
-            case ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations:
-                await AnswerAsync(context, call, StatusCodes.Status502BadGateway, GatewayErrorKind.UpstreamUnreachable, ErrorTypes.UpstreamUnreachable,
-                    $"The gateway could not reach the upstream '{call.Route.UpstreamName}': {Describe(error.Exception)}.");
-                break;
-            case ForwarderError.ResponseBodyClient:
-                call.EndReason = CallEndReason.UpstreamInterrupted;
-                break;
-            default:
-                if (call.EndReason == CallEndReason.Completed)
-                {
-                    call.EndReason = CallEndReason.GatewayError;
-                }
-
-                break;
-        }
+        var timeout = total.IsCancellationRequested ? AttemptTimeout.Total
+            : attempt.HeadersTimer.IsCancellationRequested && attempt.Status is null ? AttemptTimeout.Headers
+            : AttemptTimeout.None;
+        return new AttemptResult(
+            attempt.Number, attempt.Status, attempt.HeldBack, attempt.RetryAfter,
+            error?.Error ?? ForwarderError.None, error?.Exception,
+            RequestStarted: attempt.Phases.RequestStarted is not null,
+            ResponseStarted: context.Response.HasStarted,
+            timeout,
+            call.ClientAborted.IsCancellationRequested,
+            attempt.HeldBack ? null : call.StreamEnd);
     }
-
-    private async Task AnswerAsync(HttpContext context, AiCall call, int status, GatewayErrorKind kind, string errorType, string message)
-    {
-        call.StatusCode = status;
-        call.EndReason = kind == GatewayErrorKind.Timeout ? CallEndReason.Timeout : CallEndReason.GatewayError;
-        call.GatewayErrorType = errorType;
-        call.GatewayErrorMessage = message;
-        if (!context.Response.HasStarted)
-        {
-            context.Response.Clear();
-            await DialectErrorWriter.WriteAsync(context, call.Route.Dialect, status, kind, message);
-        }
-
-        call.EndTimestamp = time.GetTimestamp();
-    }
-
-    private static string Describe(Exception? exception) => exception switch
-    {
-        null => "no response",
-        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => socket.SocketErrorCode switch
-        {
-            System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
-            System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain => "host name could not be resolved",
-            System.Net.Sockets.SocketError.TimedOut => "connect timed out",
-            _ => socket.SocketErrorCode.ToString(),
-        },
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "host name could not be resolved",
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "connection failed",
-        HttpRequestException http => http.HttpRequestError.ToString(),
-        _ => exception.GetType().Name,
-    };
 
     private static async Task WaitForObservationAsync(AiCall call)
     {
@@ -309,5 +243,14 @@ internal sealed class AiCallMiddleware(
         }
     }
 
-    private sealed record AttemptState(AiCallMiddleware Middleware, HttpContext Context, AiCall Call, BufferedRequestBody Body, AttemptTracker Tracker, CancellationTokenSource Total);
+    private sealed record AttemptState(AiCallMiddleware Middleware, HttpContext Context, AiCall Call, BufferedRequestBody Body, AttemptTracker Tracker, CancellationTokenSource Total, CallRun Run);
+
+    /// <summary>What the run of one call collected for the end-of-call decision; each field written in one place.</summary>
+    private sealed class CallRun
+    {
+        public GatewayAnswer? Rejection { get; set; }
+        public AttemptResult? LastAttempt { get; set; }
+        public bool TotalTimedOutInBackoff { get; set; }
+        public Exception? Unhandled { get; set; }
+    }
 }

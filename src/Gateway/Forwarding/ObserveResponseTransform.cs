@@ -40,21 +40,19 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
 
     private void Observe(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt)
     {
-        call.HeadersTimestamp = headersAt;
-        call.CurrentPhases?.HeadersReceived = headersAt;
-        call.HeadersTimer?.CancelAfter(Timeout.InfiniteTimeSpan);
+        var status = (int)proxyResponse.StatusCode;
+        var attempt = call.CurrentAttempt;
+        attempt?.RecordHeaders(status, headersAt);
         if (RateLimitSnapshot.Read(proxyResponse.Headers) is { } limits)
         {
             call.RateLimits = limits;
             headroom.Update(call.Route.UpstreamName, limits);
         }
 
-        call.StatusCode = (int)proxyResponse.StatusCode;
-        if (call.CanRetry && RetryDecision.ShouldRetry(call.StatusCode.Value, proxyResponse.Headers))
+        if (attempt is { MayHoldBack: true } && RetryDecision.ShouldRetry(status, proxyResponse.Headers))
         {
             // Nothing has reached the client yet: hold this answer back and let the attempt loop retry.
-            call.SuppressedForRetry = true;
-            call.SuppressedRetryAfter = RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow());
+            attempt.HoldBack(RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow()));
             context.SuppressResponseBody = true;
             return;
         }

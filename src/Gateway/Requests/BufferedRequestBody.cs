@@ -84,9 +84,13 @@ internal sealed class BufferedRequestBody : IDisposable
     }
 
     /// <summary>Points the request at a fresh read-only stream over the buffer (one per attempt).</summary>
-    public void Rewind(HttpRequest request, Action<long>? sent = null, TimeProvider? time = null)
+    /// <param name="request">The request to point at the buffer.</param>
+    /// <param name="started">Told when the forwarder first reads the body: from then on the upstream may have the request.</param>
+    /// <param name="sent">Told when the forwarder has read all of it.</param>
+    /// <param name="time">The clock of both timestamps.</param>
+    public void Rewind(HttpRequest request, Action<long>? started = null, Action<long>? sent = null, TimeProvider? time = null)
     {
-        request.Body = new ReplayStream(_buffer!, Length, sent, time ?? TimeProvider.System);
+        request.Body = new ReplayStream(_buffer!, Length, started, sent, time ?? TimeProvider.System);
         request.ContentLength = Length;
     }
 
@@ -99,10 +103,11 @@ internal sealed class BufferedRequestBody : IDisposable
         }
     }
 
-    /// <summary>The buffered body, noting when the forwarder has read all of it (the request is sent).</summary>
-    private sealed class ReplayStream(byte[] buffer, int length, Action<long>? sent, TimeProvider time)
+    /// <summary>The buffered body, noting when the forwarder starts reading it and when it has read all of it (the request is sent).</summary>
+    private sealed class ReplayStream(byte[] buffer, int length, Action<long>? started, Action<long>? sent, TimeProvider time)
         : MemoryStream(buffer, 0, length, writable: false)
     {
+        private bool _started;
         private bool _reported;
 
         public override int Read(Span<byte> destination) => Report(base.Read(destination), destination.Length);
@@ -117,6 +122,12 @@ internal sealed class BufferedRequestBody : IDisposable
 
         private int Report(int read, int requested)
         {
+            if (!_started && requested > 0)
+            {
+                _started = true;
+                started?.Invoke(time.GetTimestamp());
+            }
+
             if (!_reported && requested > 0 && Position == Length)
             {
                 _reported = true;

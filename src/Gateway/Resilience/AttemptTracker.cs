@@ -29,8 +29,9 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         }
     }
 
-    public void EndAttempt(AttemptOutcome outcome, int? status, AttemptPhases phases)
+    public void EndAttempt(AttemptOutcome outcome, AttemptResult result, AttemptPhases phases)
     {
+        var status = result.Status;
         if (_attempt is not { } attempt)
         {
             return;

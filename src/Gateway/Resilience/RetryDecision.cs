@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Glassbox.Gateway.Calls;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Glassbox.Gateway.Resilience;
 
@@ -60,6 +62,36 @@ internal static class RetryDecision
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// How an attempt counts for the retry and circuit-breaker strategies. A request the upstream may
+    /// have received is retried only when its answer says so (held back by status or <c>x-should-retry</c>):
+    /// a reset or a headers timeout after the request went out may be a generation already billed.
+    /// A connection failure or headers timeout is retried only when no request byte was sent.
+    /// </summary>
+    public static AttemptOutcome Evaluate(AttemptResult attempt)
+    {
+        if (attempt.HeldBack)
+        {
+            var status = attempt.Status!.Value;
+            return new AttemptOutcome(Retryable: true, Failure: status >= 500, StatusReason(status), attempt.RetryAfter);
+        }
+
+        if (attempt.Status is null && !attempt.ResponseStarted && !attempt.ClientAborted && attempt.Timeout != AttemptTimeout.Total)
+        {
+            if (attempt.Timeout == AttemptTimeout.Headers)
+            {
+                return new AttemptOutcome(Retryable: !attempt.RequestStarted, Failure: true, "headers_timeout", null);
+            }
+
+            if (attempt.Error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
+            {
+                return new AttemptOutcome(Retryable: !attempt.RequestStarted, Failure: true, "connection_failure", null);
+            }
+        }
+
+        return attempt.Status is >= 500 and var failed ? new AttemptOutcome(false, true, StatusReason(failed), null) : AttemptOutcome.Success;
     }
 
     public static string StatusReason(int status) => status.ToString(CultureInfo.InvariantCulture);

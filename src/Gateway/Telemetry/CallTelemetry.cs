@@ -108,7 +108,7 @@ internal sealed class CallTelemetry
         var durationSeconds = (end - call.StartTimestamp) / frequency;
         var facts = call.Response;
         double? ttftSeconds = facts.FirstContentTimestamp is { } first && call.Request.Stream ? (first - call.StartTimestamp) / frequency : null;
-        var error = ErrorClassifier.Classify(call);
+        var error = call.Conclusion?.Error;
         var inputIncludesCache = call.Route.Dialect != ApiDialect.AnthropicMessages;
         long? semconvInput = facts.InputTokens is { } rawInput && !inputIncludesCache
             ? rawInput + (facts.CacheReadInputTokens ?? 0) + (facts.CacheCreationInputTokens ?? 0)
@@ -242,12 +242,12 @@ internal sealed class CallTelemetry
         activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
         activity.SetTag(Own.ContentEncoding, call.ContentEncoding);
         activity.SetTag(Own.ObservationProblem, facts.ObservationProblem);
-        activity.SetTag(Own.TimeoutKind, call.TimeoutKind);
+        activity.SetTag(Own.TimeoutKind, call.Conclusion?.TimeoutKind);
 
-        if (error is not null)
+        if (call.Conclusion is { SpanStatus: not ActivityStatusCode.Unset } conclusion)
         {
-            activity.SetStatus(ActivityStatusCode.Error, error.Message ?? error.AiType);
-            if (call.Exception is { } exception)
+            activity.SetStatus(conclusion.SpanStatus, conclusion.SpanStatusDescription);
+            if (conclusion.Exception is { } exception)
             {
                 activity.AddException(exception);
             }

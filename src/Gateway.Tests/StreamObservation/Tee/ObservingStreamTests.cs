@@ -116,8 +116,9 @@ public sealed class ObservingStreamTests
         var data = text[(CompleteEvent.Length + "event: error\ndata: ".Length)..].TrimEnd('\n');
         using var json = JsonDocument.Parse(data);
         Assert.Contains("upstream connection broke", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(CallEndReason.UpstreamInterrupted, call.EndReason);
-        Assert.IsType<IOException>(call.Exception);
+        Assert.Equal(StreamEndKind.UpstreamBroke, call.StreamEnd!.Kind);
+        Assert.True(call.StreamEnd.ErrorEventAppended);
+        Assert.IsType<IOException>(call.StreamEnd.Exception);
         Assert.False(call.BodyEnded);
         Assert.Equal(12, call.Response.InputTokens);
     }
@@ -147,6 +148,8 @@ public sealed class ObservingStreamTests
         await Assert.ThrowsAsync<IOException>(() => CopyUntilFailureAsync(tee, received));
 
         Assert.Equal(partial, Encoding.UTF8.GetString(received.ToArray()));
+        Assert.Equal(StreamEndKind.UpstreamBroke, call.StreamEnd!.Kind);
+        Assert.False(call.StreamEnd.ErrorEventAppended);
     }
 
     [Fact]
@@ -189,6 +192,8 @@ public sealed class ObservingStreamTests
         _time.Advance(Idle);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(StreamEndKind.IdleTimeout, call.StreamEnd!.Kind);
+        Assert.False(call.StreamEnd.ErrorEventAppended);
     }
 
     [Fact]
@@ -203,7 +208,7 @@ public sealed class ObservingStreamTests
         await clientGone.CancelAsync();
 
         await Assert.ThrowsAsync<IOException>(async () => _ = await tee.ReadAsync(buffer));
-        Assert.Equal(CallEndReason.ClientDisconnected, call.EndReason);
+        Assert.Equal(StreamEndKind.ClientLeft, call.StreamEnd!.Kind);
     }
 
     [Fact]
@@ -226,8 +231,7 @@ public sealed class ObservingStreamTests
         Assert.StartsWith("event: error\ndata: ", text, StringComparison.Ordinal);
         Assert.Contains("idle timeout", text, StringComparison.Ordinal);
         Assert.Equal(0, await tee.ReadAsync(buffer));
-        Assert.Equal(CallEndReason.Timeout, call.EndReason);
-        Assert.Equal("idle", call.TimeoutKind);
+        Assert.Equal(StreamEndKind.IdleTimeout, call.StreamEnd!.Kind);
     }
 
     [Fact]
@@ -245,7 +249,7 @@ public sealed class ObservingStreamTests
         var read = await tee.ReadAsync(buffer);
 
         Assert.Equal("data: 2\n\n", Encoding.UTF8.GetString(buffer, 0, read));
-        Assert.Equal(CallEndReason.Completed, call.EndReason);
+        Assert.Null(call.StreamEnd);
     }
 
     private ObservingStream Tee(Stream inner, IResponseObserver? observer, AiCall call) => new(inner, observer, call, _time, Idle);

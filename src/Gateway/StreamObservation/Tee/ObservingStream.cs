@@ -7,8 +7,11 @@ namespace Glassbox.Gateway.StreamObservation.Tee;
 /// <summary>
 /// The tee: hands every byte the forwarder reads to the client unchanged, and shows the same
 /// bytes to an observer. Never throws anything of its own into the copy loop. When the upstream
-/// breaks off or falls silent past the idle timeout, it ends the client's stream cleanly, with
-/// the dialect's error event when that can be appended between two events.
+/// breaks off or falls silent past the idle timeout between two events of a plain event stream,
+/// it ends the client's stream cleanly with the dialect's error event; anywhere else (mid-event,
+/// a JSON body, a content-encoded body) it passes the break on, so the forwarder aborts the
+/// client's response as the upstream's own break would look: a cut body never looks complete.
+/// Reports one <see cref="StreamEnd"/> to the call.
 /// </summary>
 internal sealed class ObservingStream : Stream
 {
@@ -23,6 +26,7 @@ internal sealed class ObservingStream : Stream
     private byte[]? _ending;
     private int _endingOffset;
     private int _disposed;
+    private bool _ended;
 
     public ObservingStream(Stream inner, IResponseObserver? observer, AiCall call, TimeProvider time, TimeSpan idleTimeout)
     {
@@ -74,12 +78,11 @@ internal sealed class ObservingStream : Stream
         {
             Observe(buffer.Span[..read]);
         }
-        else if (buffer.Length > 0 && !_call.BodyEnded)
+        else if (buffer.Length > 0 && !_ended)
         {
             // A zero-byte read into an empty buffer (YARP's probe before renting) is not the end.
-            _call.BodyEnded = true;
             var now = _time.GetTimestamp();
-            _call.EndTimestamp = now;
+            End(new StreamEnd(StreamEndKind.Eof, now));
             var observer = _observer;
             if (observer is not null)
             {
@@ -114,7 +117,7 @@ internal sealed class ObservingStream : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _call.EndTimestamp ??= _time.GetTimestamp();
+            End(new StreamEnd(StreamEndKind.Abandoned, _time.GetTimestamp()));
             (Interlocked.Exchange(ref _observer, null) as IDisposable)?.Dispose();
             _inner.Dispose();
             _linked?.Dispose();
@@ -136,45 +139,57 @@ internal sealed class ObservingStream : Stream
         return _linked.Token;
     }
 
-    /// <summary>Decides whether a failed upstream read ends the client's stream cleanly instead of resetting it.</summary>
+    /// <summary>Decides whether a failed upstream read ends the client's stream cleanly (true) or is passed on as a break.</summary>
     private bool TryEndGracefully(Exception exception)
     {
-        _call.Exception ??= exception;
-        _call.EndTimestamp ??= _time.GetTimestamp();
+        var now = _time.GetTimestamp();
+        StreamEndKind kind;
         if (_call.ClientAborted.IsCancellationRequested)
         {
-            _call.EndReason = CallEndReason.ClientDisconnected;
-            return false;
+            kind = StreamEndKind.ClientLeft;
         }
-
-        string message;
-        if (exception is OperationCanceledException)
+        else if (exception is not OperationCanceledException)
         {
-            if (!_idle.IsCancellationRequested || _call.TotalTimeout.IsCancellationRequested || _linkedFor.IsCancellationRequested)
-            {
-                if (_call.TotalTimeout.IsCancellationRequested)
-                {
-                    _call.EndReason = CallEndReason.Timeout;
-                    _call.TimeoutKind = "total";
-                }
-
-                return false;
-            }
-
-            _call.EndReason = CallEndReason.Timeout;
-            _call.TimeoutKind = "idle";
-            message = $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream.";
+            kind = StreamEndKind.UpstreamBroke;
+        }
+        else if (_call.TotalTimeout.IsCancellationRequested)
+        {
+            kind = StreamEndKind.TotalTimeout;
+        }
+        else if (_idle.IsCancellationRequested && !_linkedFor.IsCancellationRequested)
+        {
+            kind = StreamEndKind.IdleTimeout;
         }
         else
         {
-            _call.EndReason = CallEndReason.UpstreamInterrupted;
-            message = "The upstream connection broke before the response ended; the gateway ended the stream.";
+            kind = StreamEndKind.Abandoned;
         }
 
-        _ending = _observer is IEventBoundary { IsAtEventBoundary: true } && _call.ContentEncoding is null
-            ? DialectErrorWriter.FormatStreamError(_call.Route.Dialect, _call.EndReason == CallEndReason.Timeout ? GatewayErrorKind.Timeout : GatewayErrorKind.StreamInterrupted, message)
-            : [];
+        // Only between two events of a plain event stream can an error event be appended without corrupting what the client parses.
+        var appendable = kind is StreamEndKind.UpstreamBroke or StreamEndKind.IdleTimeout
+            && _observer is IEventBoundary { IsAtEventBoundary: true }
+            && _call.ContentEncoding is null;
+        End(new StreamEnd(kind, now, exception, ErrorEventAppended: appendable));
+        if (!appendable)
+        {
+            return false;
+        }
+
+        _ending = kind == StreamEndKind.IdleTimeout
+            ? DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.Timeout,
+                $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream.")
+            : DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.StreamInterrupted,
+                "The upstream connection broke before the response ended; the gateway ended the stream.");
         return true;
+    }
+
+    private void End(StreamEnd end)
+    {
+        if (!_ended)
+        {
+            _ended = true;
+            _call.ReportStreamEnd(end);
+        }
     }
 
     private int DrainEnding(Span<byte> destination)
