@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Glassbox.Gateway.Tests.Infrastructure;
 using Glassbox.SimulatedUpstream;
@@ -21,7 +20,7 @@ public sealed class GatewayErrorTests
     [Fact]
     public async Task Send_UpstreamPortClosed_502InEachDialectAndTypedSdkErrors()
     {
-        await using var harness = await GatewayHarness.StartAsync(NoRetries, upstreamOverride: new Uri($"http://127.0.0.1:{ClosedPort()}"));
+        await using var harness = await GatewayHarness.StartAsync(NoRetries, upstreamOverride: new Uri($"http://127.0.0.1:{LoopbackPorts.Closed()}"));
         using var client = harness.CreateClient();
 
         var anthropicModel = AiRequests.UniqueModel("closed");
@@ -174,12 +173,6 @@ public sealed class GatewayErrorTests
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Anthropic.AnthropicClient AnthropicSdk(GatewayHarness harness) =>
         new(new Anthropic.Core.ClientOptions { BaseUrl = harness.GatewayUri.ToString().TrimEnd('/'), ApiKey = AiRequests.ApiKey, MaxRetries = 0 });

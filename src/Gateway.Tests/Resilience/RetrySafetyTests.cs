@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Glassbox.Gateway.Tests.Infrastructure;
 using Glassbox.SimulatedUpstream;
 
@@ -65,7 +64,7 @@ public sealed class RetrySafetyTests
     [Fact]
     public async Task Send_ConnectionRefused_RetriedBecauseNothingWasSent()
     {
-        await using var harness = await GatewayHarness.StartAsync(FastRetries, upstreamOverride: new Uri($"http://127.0.0.1:{ClosedPort()}"));
+        await using var harness = await GatewayHarness.StartAsync(FastRetries, upstreamOverride: new Uri($"http://127.0.0.1:{LoopbackPorts.Closed()}"));
         var model = AiRequests.UniqueModel("refusedretry");
         using var client = harness.CreateClient();
 
@@ -103,12 +102,5 @@ public sealed class RetrySafetyTests
         var span = await harness.WaitForCallSpanAsync(model);
         Assert.Equal("total", span.GetTagItem("glassbox.timeout"));
         Assert.Equal("timeout", span.GetTagItem("ai.error.type"));
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
