@@ -3,6 +3,7 @@ using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Forwarding;
 using Glassbox.Gateway.Pricing;
 using Glassbox.Gateway.Telemetry;
+using Glassbox.Gateway.Telemetry.Prometheus;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Yarp.ReverseProxy.Configuration;
@@ -45,6 +46,8 @@ public static class GatewayApp
         {
             builder.WebHost.UseUrls("http://0.0.0.0:8080");
         }
+
+        MetricsEndpoint.AddManagementListener(builder);
 
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -91,6 +94,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        app.UseGlassboxMetricsEndpoint();
         app.UseTraceResponseHeader();
         app.MapGet("/healthz", () => "ok");
         app.MapReverseProxy(proxy => proxy.UseMiddleware<AiCallMiddleware>());

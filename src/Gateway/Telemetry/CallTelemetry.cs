@@ -120,10 +120,14 @@ internal sealed class CallTelemetry
         double? overheadSeconds = call.FirstAttemptTimestamp is { } firstAttempt
             ? (firstAttempt - call.BodyReceivedTimestamp + call.GatewayWorkTicks) / frequency
             : null;
+        double? outputTokensPerSecond = call.Request.Stream && facts.ContentChunks > 1 && facts.OutputTokens is { } outputTokens
+            && facts.LastContentTimestamp > facts.FirstContentTimestamp
+            ? outputTokens / ((facts.LastContentTimestamp!.Value - facts.FirstContentTimestamp!.Value) / frequency)
+            : null;
         var activity = call.Activity;
         if (activity is { IsAllDataRequested: true })
         {
-            SetEndTags(activity, call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
+            SetEndTags(activity, call, error, durationSeconds, ttftSeconds, semconvInput, cost, outputTokensPerSecond, frequency);
             SetPhaseTags(activity, call, overheadSeconds, frequency);
         }
 
@@ -133,14 +137,7 @@ internal sealed class CallTelemetry
         }
 
         activity?.Stop();
-        RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, frequency);
-        if (overheadSeconds is { } overhead)
-        {
-            _instrumentation.GatewayOverhead.Record(overhead,
-                new KeyValuePair<string, object?>(GenAI.ProviderName, call.Route.Upstream.Provider),
-                new KeyValuePair<string, object?>(GenAI.RequestModel, call.Request.Model),
-                new KeyValuePair<string, object?>(GenAI.RequestStream, call.Request.Stream));
-        }
+        RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, outputTokensPerSecond, overheadSeconds, frequency);
 
         if (!_logger.IsEnabled(error is null ? LogLevel.Information : LogLevel.Warning))
         {
@@ -162,7 +159,7 @@ internal sealed class CallTelemetry
         }
     }
 
-    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double frequency)
+    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double? outputTokensPerSecond, double frequency)
     {
         var facts = call.Response;
         if (_semconv)
@@ -230,10 +227,9 @@ internal sealed class CallTelemetry
             if (facts.ContentChunks > 1)
             {
                 activity.SetTag(Own.MaxChunkGapMs, Math.Round(facts.MaxContentGapTicks / frequency * 1000, 2));
-                if (facts.OutputTokens is { } output && facts.LastContentTimestamp > facts.FirstContentTimestamp)
+                if (outputTokensPerSecond is { } rate)
                 {
-                    var generation = (facts.LastContentTimestamp!.Value - facts.FirstContentTimestamp!.Value) / frequency;
-                    activity.SetTag(Own.OutputTokensPerSecond, Math.Round(output / generation, 1));
+                    activity.SetTag(Own.OutputTokensPerSecond, Math.Round(rate, 1));
                 }
             }
         }
@@ -310,7 +306,12 @@ internal sealed class CallTelemetry
         }
     }
 
-    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double frequency)
+    /// <remarks>
+    /// Every dimension is bounded: configured names (upstream, route, provider), the model names the callers
+    /// send, and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
+    /// </remarks>
+    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost,
+        double? outputTokensPerSecond, double? overheadSeconds, double frequency)
     {
         var facts = call.Response;
         var tags = new TagList
@@ -318,44 +319,72 @@ internal sealed class CallTelemetry
             { GenAI.OperationName, OperationChat },
             { GenAI.ProviderName, call.Route.Upstream.Provider },
             { GenAI.RequestModel, call.Request.Model },
+            { GenAI.RequestStream, call.Request.Stream },
             { Common.ServerAddress, call.Route.ServerAddress },
             { Common.ServerPort, call.Route.ServerPort },
+            { Own.Upstream, call.Route.UpstreamName },
+            { Own.Route, call.Route.Path },
         };
         if (facts.ResponseModel is { } responseModel)
         {
             tags.Add(GenAI.ResponseModel, responseModel);
         }
 
-        var durationTags = tags;
+        // Past eight tags, copies of a TagList share one overflow array: each copy below is used before a
+        // later copy of the same parent adds its own tag, so none sees another's (hence TTFT right after duration).
+        // Latency split by cache use shows what the prompt cache buys; unknown without reported usage.
+        var latencyTags = tags;
+        if (facts.CacheReadInputTokens is not null || facts.InputTokens is not null)
+        {
+            latencyTags.Add(Own.CacheHit, facts.CacheReadInputTokens > 0);
+        }
+
+        var durationTags = latencyTags;
         if (error is not null)
         {
             durationTags.Add(Common.ErrorType, error.SemconvType);
+            durationTags.Add(Ai.ErrorType, error.AiType);
         }
 
         _instrumentation.OperationDuration.Record(durationSeconds, durationTags);
+        if (ttftSeconds is { } ttft)
+        {
+            _instrumentation.TimeToFirstChunk.Record(ttft, latencyTags);
+        }
 
         if (semconvInput is { } input)
         {
             var inputTags = tags;
-            inputTags.Add(GenAI.TokenType, "input");
+            inputTags.Add(GenAI.TokenType, TokenTypes.Input);
             _instrumentation.TokenUsage.Record(input, inputTags);
         }
 
         if (facts.OutputTokens is { } output)
         {
             var outputTags = tags;
-            outputTags.Add(GenAI.TokenType, "output");
+            outputTags.Add(GenAI.TokenType, TokenTypes.Output);
             _instrumentation.TokenUsage.Record(output, outputTags);
         }
 
-        if (ttftSeconds is { } ttft)
-        {
-            _instrumentation.TimeToFirstChunk.Record(ttft, tags);
-        }
+        AddTokens(tags, TokenTypes.Input, semconvInput);
+        AddTokens(tags, TokenTypes.Output, facts.OutputTokens);
+        AddTokens(tags, TokenTypes.CacheRead, facts.CacheReadInputTokens);
+        AddTokens(tags, TokenTypes.CacheCreation, facts.CacheCreationInputTokens);
+        AddTokens(tags, TokenTypes.Reasoning, facts.ReasoningOutputTokens);
 
         foreach (var gap in facts.ContentGapTicks)
         {
             _instrumentation.TimePerOutputChunk.Record(gap / frequency, tags);
+        }
+
+        if (outputTokensPerSecond is { } rate)
+        {
+            _instrumentation.OutputTokenRate.Record(rate, tags);
+        }
+
+        if (overheadSeconds is { } overhead)
+        {
+            _instrumentation.GatewayOverhead.Record(overhead, tags);
         }
 
         if (cost is { } usd)
@@ -368,6 +397,15 @@ internal sealed class CallTelemetry
             var abortedTags = tags;
             abortedTags.Add(Own.EndReason, EndReasonName(call.EndReason));
             _instrumentation.AbortedStreams.Add(1, abortedTags);
+        }
+    }
+
+    private void AddTokens(TagList tags, string type, long? count)
+    {
+        if (count is { } tokens)
+        {
+            tags.Add(Own.TokenType, type);
+            _instrumentation.Tokens.Add(tokens, tags);
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed class GatewayInstrumentation : IDisposable
 {
     private static readonly double[] DurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
     private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+    private static readonly double[] TokenRateBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
     private static readonly double[] OverheadBuckets = [0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 
     public GatewayInstrumentation(IMeterFactory meterFactory)
@@ -35,6 +36,11 @@ internal sealed class GatewayInstrumentation : IDisposable
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         Cost = meter.CreateCounter<double>(TelemetryNames.Own.MetricCost, "USD",
             "Estimated cost of calls from the price table.");
+        Tokens = meter.CreateCounter<long>(TelemetryNames.Own.MetricTokens, "{token}",
+            "Tokens reported by the upstream, by glassbox.token.type (input, output, cache_read, cache_creation, reasoning).");
+        OutputTokenRate = meter.CreateHistogram(TelemetryNames.Own.MetricOutputTokenRate, "{token}/s",
+            "Generation speed of a streamed call: output tokens / (last content delta - first content delta).",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = TokenRateBuckets });
         SamplingKept = meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingKept, "{trace}",
             "Traces the head sampler dropped but the gateway exported because a call was interesting (error, retried, slow).");
         SamplingDropped = meter.CreateCounter<long>(TelemetryNames.Own.MetricSamplingDropped, "{span}",
@@ -52,6 +58,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public Counter<double> Cost { get; }
     public Counter<long> Retries { get; }
     public Counter<long> CircuitTransitions { get; }
+    public Counter<long> Tokens { get; }
+    public Histogram<double> OutputTokenRate { get; }
     public Counter<long> SamplingKept { get; }
     public Counter<long> SamplingDropped { get; }
 

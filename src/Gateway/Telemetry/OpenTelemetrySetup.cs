@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Glassbox.Gateway.Telemetry.Prometheus;
 using Glassbox.Gateway.Telemetry.Sampling;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -26,6 +27,12 @@ internal static class OpenTelemetrySetup
             .BindConfiguration(SamplingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<MetricsEndpointOptions>()
+            .BindConfiguration(MetricsEndpointOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var scrape = configuration.GetSection(MetricsEndpointOptions.SectionName).Get<MetricsEndpointOptions>() ?? new MetricsEndpointOptions();
+        var quietPaths = new[] { new PathString("/healthz"), new PathString(scrape.Path) };
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
@@ -39,14 +46,23 @@ internal static class OpenTelemetrySetup
                 // YARP's own "proxy.forwarder" span would sit between the server span and the call span
                 // without adding anything the call and attempt spans do not already say.
                 .AddSource(TelemetryNames.ActivitySourceName)
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !Array.Exists(quietPaths, p => context.Request.Path.StartsWithSegments(p)))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics =>
             {
                 metrics
                     .AddMeter(TelemetryNames.MeterName)
                     .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation();
+                    .AddHttpClientInstrumentation()
+                    // .NET 9+ publishes its runtime metrics (GC, heap, thread pool, JIT) on this meter itself.
+                    .AddMeter("System.Runtime")
+                    // A measurement taken inside a sampled span keeps its trace id: latency panels link to the trace.
+                    .SetExemplarFilter(ExemplarFilterType.TraceBased);
+                if (scrape.Enabled)
+                {
+                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeEndpointPath = scrape.Path);
+                }
+
                 if (otlp)
                 {
                     metrics.AddOtlpExporter(o => OtlpSignalExport.ApplySignalConfiguration(o, configuration, OtlpSignalExport.Metrics));

@@ -85,6 +85,12 @@ internal static class TelemetryNames
         public const string UsageReported = "glassbox.usage_reported";
         public const string TimeoutKind = "glassbox.timeout";
 
+        /// <summary>Metric dimension: the call read input from the provider's prompt cache (<c>true</c>/<c>false</c>; absent when no usage was reported).</summary>
+        public const string CacheHit = "glassbox.cache_hit";
+
+        /// <summary>Metric dimension of <see cref="MetricTokens"/>: <c>input</c>, <c>output</c>, <c>cache_read</c>, <c>cache_creation</c>, <c>reasoning</c>.</summary>
+        public const string TokenType = "glassbox.token.type";
+
         public const string AttemptNumber = "glassbox.attempt.number";
         public const string AttemptReason = "glassbox.attempt.outcome";
         public const string RetryDelayMs = "glassbox.retry.delay_ms";
@@ -136,6 +142,18 @@ internal static class TelemetryNames
         public const string MetricCost = "glassbox.cost";
         public const string MetricSamplingKept = "glassbox.sampling.kept";
         public const string MetricSamplingDropped = "glassbox.sampling.dropped";
+        public const string MetricTokens = "glassbox.tokens";
+        public const string MetricOutputTokenRate = "glassbox.output_token_rate";
+    }
+
+    /// <summary>Values of <see cref="Own.TokenType"/>.</summary>
+    public static class TokenTypes
+    {
+        public const string Input = "input";
+        public const string Output = "output";
+        public const string CacheRead = "cache_read";
+        public const string CacheCreation = "cache_creation";
+        public const string Reasoning = "reasoning";
     }
 
     /// <summary>Values of <c>ai.error.type</c>.</summary>
