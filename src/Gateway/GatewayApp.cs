@@ -94,6 +94,8 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        // Built now rather than on the first call: each circuit's transition series exists from the first scrape.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Resilience.UpstreamPipelines>());
         app.UseGlassboxMetricsEndpoint();
         app.UseTraceResponseHeader();
         app.MapGet("/healthz", () => "ok");

@@ -16,6 +16,9 @@ public sealed class StartupValidationTests
         { "Glassbox:Upstreams:Anthropic:CircuitBreaker:FailureRatio", "0", "Glassbox:Upstreams:Anthropic:CircuitBreaker" },
         { "Glassbox:Upstreams:Anthropic:Timeouts:Idle", "00:00:00", "Glassbox:Upstreams:Anthropic:Timeouts" },
         { "Glassbox:MaxRequestBodyBytes", "10", "MaxRequestBodyBytes" },
+        { "Glassbox:Metrics:Path", "metrics", "Glassbox:Metrics:Path" },
+        { "Glassbox:Metrics:Path", "/v1/metrics", "Glassbox:Metrics:Path" },
+        { "Glassbox:Metrics:Port", "70000", "Glassbox:Metrics:Port" },
     };
 
     [Theory]

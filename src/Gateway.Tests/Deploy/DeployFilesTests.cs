@@ -54,10 +54,10 @@ public sealed partial class DeployFilesTests
     }
 
     [Fact]
-    public void Collector_TracesGoToJaeger_MetricsAndLogsToDebug()
+    public void Collector_TracesGoToTempoAndJaeger_MetricsAndLogsToDebug()
     {
         var pipelines = Map(Map(_collector, "service"), "pipelines");
-        Assert.Equal(["otlp/jaeger"], Strings(Map(pipelines, "traces"), "exporters"));
+        Assert.Equal(["otlp/tempo", "otlp/jaeger"], Strings(Map(pipelines, "traces"), "exporters"));
         Assert.Equal(["debug"], Strings(Map(pipelines, "metrics"), "exporters"));
         Assert.Equal(["debug"], Strings(Map(pipelines, "logs"), "exporters"));
         Assert.Equal(["memory_limiter", "batch"], Strings(Map(pipelines, "traces"), "processors"));

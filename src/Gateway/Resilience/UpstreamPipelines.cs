@@ -60,6 +60,7 @@ internal sealed class UpstreamPipelines
         var breaker = upstream.CircuitBreaker;
         if (breaker.Enabled)
         {
+            instrumentation.DeclareCircuit(name);
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptOutcome>
             {
                 FailureRatio = breaker.FailureRatio,

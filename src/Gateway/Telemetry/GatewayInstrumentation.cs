@@ -11,6 +11,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     private static readonly double[] TokenRateBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
     private static readonly double[] OverheadBuckets = [0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 
+    private static readonly string[] CircuitStates = ["open", "half_open", "closed"];
+
     public GatewayInstrumentation(IMeterFactory meterFactory)
     {
         ActivitySource = new ActivitySource(TelemetryNames.ActivitySourceName, typeof(GatewayInstrumentation).Assembly.GetName().Version?.ToString());
@@ -65,6 +67,18 @@ internal sealed class GatewayInstrumentation : IDisposable
 
     public void RecordCircuitTransition(string upstream, string state) =>
         CircuitTransitions.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream), new KeyValuePair<string, object?>(TelemetryNames.Own.CircuitState, state));
+
+    /// <summary>
+    /// Starts the upstream's transition series at 0, so the first time its circuit opens is an increase a
+    /// Prometheus rule can see (a counter series born at 1 shows no increase).
+    /// </summary>
+    public void DeclareCircuit(string upstream)
+    {
+        foreach (var state in CircuitStates)
+        {
+            CircuitTransitions.Add(0, new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream), new KeyValuePair<string, object?>(TelemetryNames.Own.CircuitState, state));
+        }
+    }
 
     public void Dispose()
     {

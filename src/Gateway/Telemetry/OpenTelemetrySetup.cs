@@ -32,7 +32,8 @@ internal static class OpenTelemetrySetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var scrape = configuration.GetSection(MetricsEndpointOptions.SectionName).Get<MetricsEndpointOptions>() ?? new MetricsEndpointOptions();
-        var quietPaths = new[] { new PathString("/healthz"), new PathString(scrape.Path) };
+        // A malformed path is reported by the options validation at start; until then it just isn't filtered.
+        PathString[] quietPaths = scrape.Path.StartsWith('/') ? ["/healthz", scrape.Path] : ["/healthz"];
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
