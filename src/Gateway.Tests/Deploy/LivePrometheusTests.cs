@@ -113,19 +113,19 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         var calls = new List<Task>
         {
             // Several models, streaming and not, cache hits and misses, every token kind.
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "100")])),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-creation-tokens", "50")])),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-headers-delay-ms", "10"))),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "30")])),
-            SendAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: true, [.. paced, ("x-sim-reasoning-tokens", "5"), ("x-sim-cache-read-tokens", "10")])),
-            SendAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o-mini", stream: false)),
-            SendAsync(client, AiRequests.Post("v1/responses", "gpt-4.1", stream: true, paced)),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "100")])),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-creation-tokens", "50")])),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-headers-delay-ms", "10"))),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "30")])),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: true, [.. paced, ("x-sim-reasoning-tokens", "5"), ("x-sim-cache-read-tokens", "10")])),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o-mini", stream: false)),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/responses", "gpt-4.1", stream: true, paced)),
             // A 429 that succeeds on its retry, a 529, a stream the upstream cuts, an in-stream overloaded error.
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true,
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true,
                 ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1"), ("x-sim-fail-times", "1"), ("x-sim-scenario", Guid.NewGuid().ToString("N")))),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "529"), ("x-sim-should-retry", "false"))),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, ("x-sim-fault", "reset"), ("x-sim-fault-after", "2"))),
-            SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, ("x-sim-fault", "error-event"), ("x-sim-fault-after", "2"))),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "529"), ("x-sim-should-retry", "false"))),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, ("x-sim-fault", "reset"), ("x-sim-fault-after", "2"))),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, ("x-sim-fault", "error-event"), ("x-sim-fault-after", "2"))),
             DisconnectMidStreamAsync(client),
         };
         await Task.WhenAll(calls);
@@ -133,12 +133,12 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         // The circuit of Flaky opens (two 500s), its next call fails fast, and after the break it half-opens.
         for (var i = 0; i < 3; i++)
         {
-            await SendAsync(client, AiRequests.PostRaw("flaky/v1/messages", AiRequests.Body("v1/messages", "claude-haiku-4-5", stream: false), ("x-sim-fault", "status"), ("x-sim-status", "500")));
+            await AiRequests.SendAndReadAsync(client, AiRequests.PostRaw("flaky/v1/messages", AiRequests.Body("v1/messages", "claude-haiku-4-5", stream: false), ("x-sim-fault", "status"), ("x-sim-status", "500")));
         }
 
         // Last on each built-in upstream: 429s whose rate-limit headers say 0 remaining, after two retries each.
-        await SendAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
-        await SendAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
     }
 
     /// <summary>A client that reads the first bytes of a slow stream and leaves.</summary>
@@ -149,25 +149,6 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         await using var body = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[256];
         _ = await body.ReadAsync(buffer);
-    }
-
-    private static async Task SendAsync(HttpClient client, HttpRequestMessage request)
-    {
-        using (request)
-        {
-            try
-            {
-                using var response = await client.SendAsync(request);
-                await response.Content.ReadAsStringAsync();
-            }
-            catch (HttpRequestException)
-            {
-                // The cut stream: what counts is what the gateway recorded.
-            }
-            catch (IOException)
-            {
-            }
-        }
     }
 
     private static async Task CheckAsync(PrometheusServer prometheus, string what, string promql, StringBuilder report, List<string> failures)

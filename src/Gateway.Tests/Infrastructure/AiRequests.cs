@@ -44,6 +44,26 @@ internal static class AiRequests
         return request;
     }
 
+    /// <summary>Sends the request and reads the whole answer; a stream the upstream cut is not an error here.</summary>
+    public static async Task SendAndReadAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            try
+            {
+                using var response = await client.SendAsync(request);
+                await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException)
+            {
+                // Cut mid-stream: what the gateway recorded is the point.
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     public static string UniqueModel(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, prefix.Length + 33)];
 
     private static string Bool(bool value) => value ? "true" : "false";

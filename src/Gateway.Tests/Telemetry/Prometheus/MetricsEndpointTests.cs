@@ -18,11 +18,11 @@ public sealed partial class MetricsEndpointTests
         await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["Glassbox:Upstreams:OpenAI:Retry:BaseDelay"] = "00:00:00.001" });
         using var client = harness.CreateClient();
         var model = AiRequests.UniqueModel("claude-sonnet-4-5");
-        await SendAsync(client, AiRequests.Post("v1/messages", model, stream: true, ("x-sim-cache-read-tokens", "40"), ("x-sim-cache-creation-tokens", "7"), ("x-sim-delta-gap-ms", "5")));
-        await SendAsync(client, AiRequests.Post("v1/messages", model, stream: false));
-        await SendAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: true, ("x-sim-reasoning-tokens", "3")));
-        await SendAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
-        await SendAsync(client, AiRequests.Post("v1/messages", model, stream: true, ("x-sim-fault", "reset"), ("x-sim-fault-after", "2")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", model, stream: true, ("x-sim-cache-read-tokens", "40"), ("x-sim-cache-creation-tokens", "7"), ("x-sim-delta-gap-ms", "5")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", model, stream: false));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: true, ("x-sim-reasoning-tokens", "3")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", model, stream: true, ("x-sim-fault", "reset"), ("x-sim-fault-after", "2")));
 
         var (contentType, text) = await ScrapeAsync(client);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", contentType);
@@ -67,7 +67,7 @@ public sealed partial class MetricsEndpointTests
     {
         await using var harness = await GatewayHarness.StartAsync();
         using var client = harness.CreateClient();
-        await SendAsync(client, AiRequests.Post("v1/messages", AiRequests.UniqueModel("om"), stream: true));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", AiRequests.UniqueModel("om"), stream: true));
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
         request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0; charset=utf-8");
         using var response = await client.SendAsync(request);
@@ -191,7 +191,7 @@ public sealed partial class MetricsEndpointTests
         await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{LoopbackApp.FreePort()}" });
         using var client = harness.CreateClient();
         var model = AiRequests.UniqueModel("otlp-on");
-        await SendAsync(client, AiRequests.Post("v1/messages", model, stream: true));
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", model, stream: true));
         var (_, text) = await ScrapeAsync(client);
         Assert.NotEmpty(Lines(text, "gen_ai_client_operation_duration_seconds_count", model));
     }
@@ -200,26 +200,7 @@ public sealed partial class MetricsEndpointTests
     {
         for (var i = 0; i < count; i++)
         {
-            await SendAsync(client, AiRequests.Post("v1/messages", model, stream: i % 2 == 0, ("x-sim-delta-gap-ms", "2"), ("x-sim-cache-read-tokens", i % 3 == 0 ? "10" : "0")));
-        }
-    }
-
-    private static async Task SendAsync(HttpClient client, HttpRequestMessage request)
-    {
-        using (request)
-        {
-            try
-            {
-                using var response = await client.SendAsync(request);
-                await response.Content.ReadAsStringAsync();
-            }
-            catch (HttpRequestException)
-            {
-                // A cut stream: the point is what the gateway recorded.
-            }
-            catch (IOException)
-            {
-            }
+            await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", model, stream: i % 2 == 0, ("x-sim-delta-gap-ms", "2"), ("x-sim-cache-read-tokens", i % 3 == 0 ? "10" : "0")));
         }
     }
 
