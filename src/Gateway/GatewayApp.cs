@@ -62,11 +62,14 @@ public static class GatewayApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GlassboxOptions>, GlassboxOptionsValidator>();
-        builder.Services.AddOptions<PricingOptions>().BindConfiguration(GlassboxOptions.SectionName);
+        builder.Services.AddSingleton<IConfigureOptions<PricingOptions>, PricingOptionsSetup>();
+        builder.Services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
+        builder.Services.AddOptions<PricingOptions>().ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RouteTable>();
         builder.Services.AddSingleton<PriceTable>();
+        builder.Services.AddHostedService<PriceFileReloader>();
         builder.Services.AddSingleton<GatewayInstrumentation>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<Resilience.UpstreamPipelines>();

@@ -19,6 +19,8 @@ public sealed class StartupValidationTests
         { "Glassbox:Metrics:Path", "metrics", "Glassbox:Metrics:Path" },
         { "Glassbox:Metrics:Path", "/v1/metrics", "Glassbox:Metrics:Path" },
         { "Glassbox:Metrics:Port", "70000", "Glassbox:Metrics:Port" },
+        { "Glassbox:Prices:FileCheckInterval", "soon", "Glassbox:Prices:FileCheckInterval" },
+        { "Glassbox:Prices:acme:Output", "-1", "Glassbox:Prices:acme" },
     };
 
     [Theory]

@@ -159,7 +159,7 @@ internal sealed class CallTelemetry
         }
     }
 
-    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost, double? outputTokensPerSecond, double frequency)
+    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, CostEstimate? cost, double? outputTokensPerSecond, double frequency)
     {
         var facts = call.Response;
         if (_semconv)
@@ -196,7 +196,7 @@ internal sealed class CallTelemetry
             activity.SetTag(Ai.TtftMs, ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null);
             activity.SetTag(Ai.LatencyMs, Math.Round(durationSeconds * 1000, 2));
             activity.SetTag(Ai.Chunks, facts.ContentChunks);
-            activity.SetTag(Ai.CostUsd, cost is { } c ? (double)c : null);
+            activity.SetTag(Ai.CostUsd, cost is { } c ? (double)c.Usd : null);
             activity.SetTag(Ai.RetryCount, call.RetryCount);
             if (error is not null)
             {
@@ -236,6 +236,11 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Own.EndReason, EndReasonName(call.EndReason));
         activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
+        if (cost is { } priced)
+        {
+            activity.SetTag(Own.PriceModel, priced.PriceEntry);
+        }
+
         activity.SetTag(Own.ContentEncoding, call.ContentEncoding);
         activity.SetTag(Own.ObservationProblem, facts.ObservationProblem);
         activity.SetTag(Own.TimeoutKind, call.Conclusion?.TimeoutKind);
@@ -310,7 +315,7 @@ internal sealed class CallTelemetry
     /// Every dimension is bounded: configured names (upstream, route, provider), the model names the callers
     /// send, and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
     /// </remarks>
-    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, decimal? cost,
+    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, CostEstimate? cost,
         double? outputTokensPerSecond, double? overheadSeconds, double frequency)
     {
         var facts = call.Response;
@@ -387,9 +392,9 @@ internal sealed class CallTelemetry
             _instrumentation.GatewayOverhead.Record(overhead, tags);
         }
 
-        if (cost is { } usd)
+        if (cost is { } estimate)
         {
-            _instrumentation.Cost.Add((double)usd, tags);
+            _instrumentation.Cost.Add((double)estimate.Usd, tags);
         }
 
         if (call.Request.Stream && !(facts.Completed && call.BodyEnded) && call.StatusCode is null or < 400)

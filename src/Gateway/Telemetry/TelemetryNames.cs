@@ -144,6 +144,10 @@ internal static class TelemetryNames
         public const string MetricSamplingDropped = "glassbox.sampling.dropped";
         public const string MetricTokens = "glassbox.tokens";
         public const string MetricOutputTokenRate = "glassbox.output_token_rate";
+        public const string MetricPriceFileErrors = "glassbox.price_file.errors";
+
+        /// <summary>The price entry (model name or prefix) <c>ai.cost_usd</c> was computed with.</summary>
+        public const string PriceModel = "glassbox.price.model";
     }
 
     /// <summary>Values of <see cref="Own.TokenType"/>.</summary>
