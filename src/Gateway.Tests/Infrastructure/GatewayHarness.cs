@@ -213,6 +213,27 @@ internal sealed class GatewayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Collects metrics now and sums every point of one counter exported by this gateway (0 when none).</summary>
+    public long CounterTotal(string instrument)
+    {
+        _meterProvider?.ForceFlush();
+        lock (Metrics)
+        {
+            // Cumulative export: the last instance of the instrument holds its whole state.
+            var last = Metrics.LastOrDefault(m => m.Name == instrument);
+            long total = 0;
+            if (last is not null)
+            {
+                foreach (ref readonly var point in last.GetMetricPoints())
+                {
+                    total += point.GetSumLong();
+                }
+            }
+
+            return total;
+        }
+    }
+
     /// <summary>The last exported value of a gauge for one upstream and kind, or null.</summary>
     public long? GaugeValue(string instrument, string upstream, string kind)
     {
