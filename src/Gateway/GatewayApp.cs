@@ -1,3 +1,4 @@
+using Glassbox.Gateway.Auth;
 using Glassbox.Gateway.Configuration;
 using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Forwarding;
@@ -62,6 +63,10 @@ public static class GatewayApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GlassboxOptions>, GlassboxOptionsValidator>();
+        var relayGuard = new AnonymousRelayGuard(ListenAddresses.From(builder.Configuration));
+        builder.Services.AddSingleton(relayGuard);
+        builder.Services.AddSingleton<IValidateOptions<GlassboxOptions>>(relayGuard);
+        builder.Services.AddSingleton<GatewayKeyStore>();
         builder.Services.AddSingleton<IConfigureOptions<PricingOptions>, PricingOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
         builder.Services.AddOptions<PricingOptions>().ValidateOnStart();
@@ -102,7 +107,11 @@ public static class GatewayApp
         app.UseGlassboxMetricsEndpoint();
         app.UseTraceResponseHeader();
         app.MapGet("/healthz", () => "ok");
-        app.MapReverseProxy(proxy => proxy.UseMiddleware<AiCallMiddleware>());
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<GatewayKeyMiddleware>();
+            proxy.UseMiddleware<AiCallMiddleware>();
+        });
         return app;
     }
 
@@ -111,7 +120,14 @@ public static class GatewayApp
         var options = app.Services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
         var upstreams = string.Join(", ", options.Upstreams.Select(u => $"{u.Key}={u.Value.BaseUrl}{(u.Value.PathPrefix.Length > 0 ? $" at {u.Value.PathPrefix}" : "")}"));
         var endpoint = app.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? app.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? "off (no OTEL_EXPORTER_OTLP_ENDPOINT)";
-        GatewayLog.Started(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayApp)), upstreams, endpoint);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayApp));
+        GatewayLog.Started(logger, upstreams, endpoint);
+        var guard = app.Services.GetRequiredService<AnonymousRelayGuard>();
+        var keyed = AnonymousRelayGuard.UpstreamsWithKeys(options);
+        if (AnonymousRelayGuard.Check(guard.ListenUrls, keyed, AnonymousRelayGuard.HasInboundKeys(options), options.Auth.AllowAnonymousKeyInjection) == AnonymousRelayVerdict.Warn)
+        {
+            AuthLog.AnonymousKeyInjection(logger, string.Join(", ", guard.ListenUrls), string.Join(", ", keyed));
+        }
     }
 
     private static void AddCallTransforms(Yarp.ReverseProxy.Transforms.Builder.TransformBuilderContext context)
@@ -122,9 +138,10 @@ public static class GatewayApp
             return;
         }
 
-        if (route.Upstream.ApiKey is { Length: > 0 } key)
+        var key = route.Upstream.ApiKey is { Length: > 0 } configured ? configured : null;
+        if (key is not null || context.Services.GetRequiredService<GatewayKeyStore>().Enabled)
         {
-            context.RequestTransforms.Add(new InjectApiKeyTransform(key, route.Upstream.Api));
+            context.RequestTransforms.Add(new UpstreamKeyTransform(key, route.Upstream.Api));
         }
 
         if (route.Dialect != ApiDialect.None)

@@ -111,6 +111,7 @@ public sealed class GatewayKeyTests
             {
                 ["Glassbox:Auth:KeysFile"] = file,
                 ["Glassbox:Auth:KeysFileReloadInterval"] = "00:00:00.2",
+                ["Glassbox:Upstreams:Anthropic:ApiKey"] = UpstreamKey,
             };
             await using var harness = await GatewayHarness.StartAsync(settings);
             using var client = harness.CreateClient();

@@ -8,12 +8,15 @@ public sealed class StartupRefusalTests
     [Fact]
     public async Task Start_UpstreamKeyOnAllInterfacesWithoutInboundKeys_RefusesNamingTheKeys()
     {
-        await using var app = GatewayApp.Build(["--urls", "http://0.0.0.0:0"], settings: new Dictionary<string, string?>
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
-            ["Glassbox:Upstreams:Anthropic:ApiKey"] = "sk-operator-key",
+            await using var app = GatewayApp.Build(["--urls", "http://0.0.0.0:0"], settings: new Dictionary<string, string?>
+            {
+                ["Glassbox:Upstreams:Anthropic:ApiKey"] = "sk-operator-key",
+            });
+            await app.StartAsync();
+            await app.StopAsync();
         });
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("Glassbox:Upstreams:Anthropic:ApiKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("Glassbox:Auth:Keys", error.Message, StringComparison.Ordinal);

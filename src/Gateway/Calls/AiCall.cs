@@ -82,6 +82,9 @@ internal sealed class AiCall
 
     public int RetryCount { get; set; }
 
+    /// <summary>Id of the gateway key the caller presented (<c>glassbox.api_key.id</c>), never the key.</summary>
+    public string? ApiKeyId { get; init; }
+
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }
 

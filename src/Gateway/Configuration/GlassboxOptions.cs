@@ -10,6 +10,9 @@ public sealed class GlassboxOptions
     /// <summary>Named upstreams; <c>Anthropic</c> and <c>OpenAI</c> exist by default.</summary>
     public Dictionary<string, UpstreamOptions> Upstreams { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Inbound gateway keys (<c>Glassbox:Auth</c>).</summary>
+    public Auth.AuthOptions Auth { get; } = new();
+
     /// <summary>Upstream that receives every path no AI route claims.</summary>
     [Required]
     public string DefaultUpstream { get; set; } = "Anthropic";

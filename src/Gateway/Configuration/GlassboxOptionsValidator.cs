@@ -18,6 +18,24 @@ internal sealed class GlassboxOptionsValidator : IValidateOptions<GlassboxOption
             failures.Add($"Glassbox:DefaultUpstream '{options.DefaultUpstream}' is not one of Glassbox:Upstreams.");
         }
 
+        var auth = options.Auth;
+        if (auth.KeysFile is { Length: > 0 } keysFile)
+        {
+            try
+            {
+                Auth.GatewayKeyFile.Parse(File.ReadAllText(keysFile));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+            {
+                failures.Add($"Glassbox:Auth:KeysFile '{keysFile}' cannot be used: {exception.Message}");
+            }
+
+            if (auth.KeysFileReloadInterval <= TimeSpan.Zero)
+            {
+                failures.Add("Glassbox:Auth:KeysFileReloadInterval must be positive.");
+            }
+        }
+
         var prefixes = new HashSet<(string, ApiFamily)>();
         foreach (var (upstreamName, upstream) in options.Upstreams)
         {

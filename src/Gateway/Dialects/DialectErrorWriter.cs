@@ -80,12 +80,13 @@ internal static class DialectErrorWriter
         GatewayErrorKind.InvalidRequest => "invalid_request_error",
         GatewayErrorKind.RequestTooLarge => "request_too_large",
         GatewayErrorKind.Overloaded => "overloaded_error",
+        GatewayErrorKind.Authentication => "authentication_error",
         _ => "api_error",
     };
 
     private static string OpenAIType(GatewayErrorKind kind) => kind switch
     {
-        GatewayErrorKind.InvalidRequest or GatewayErrorKind.RequestTooLarge => "invalid_request_error",
+        GatewayErrorKind.InvalidRequest or GatewayErrorKind.RequestTooLarge or GatewayErrorKind.Authentication => "invalid_request_error",
         _ => "server_error",
     };
 
@@ -97,6 +98,7 @@ internal static class DialectErrorWriter
         GatewayErrorKind.Timeout => "upstream_timeout",
         GatewayErrorKind.Overloaded => "upstream_unavailable",
         GatewayErrorKind.StreamInterrupted => "stream_interrupted",
+        GatewayErrorKind.Authentication => "invalid_api_key",
         _ => "gateway_error",
     };
 }
@@ -111,4 +113,7 @@ internal enum GatewayErrorKind
     Overloaded,
     StreamInterrupted,
     Internal,
+
+    /// <summary>No gateway key, or a wrong one.</summary>
+    Authentication,
 }

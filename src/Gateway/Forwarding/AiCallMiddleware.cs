@@ -57,6 +57,7 @@ internal sealed class AiCallMiddleware(
             BodyReceivedTimestamp = received,
             RequestReadTimestamp = time.GetTimestamp(),
             ClientAborted = context.RequestAborted,
+            ApiKeyId = context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId,
         };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, phaseSpans, call);

@@ -87,6 +87,7 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Own.Upstream, route.UpstreamName);
         activity.SetTag(Own.Route, route.Path);
+        activity.SetTag(Own.ApiKeyId, call.ApiKeyId);
         activity.SetTag(Own.ToolCount, request.ToolCount);
         if (_captureContent && request.CapturedInput is { } input)
         {

@@ -31,6 +31,8 @@ internal sealed class GatewayInstrumentation : IDisposable
             "Streams that ended before their terminal event (upstream broke, client left, timeout).");
         Retries = meter.CreateCounter<long>(TelemetryNames.Own.MetricRetries, "{retry}",
             "Upstream attempts retried by the gateway, by upstream, model and reason.");
+        AuthRejected = meter.CreateCounter<long>(TelemetryNames.Own.MetricAuthRejected, "{request}",
+            "Requests refused for a missing or wrong gateway key, by upstream and reason.");
         CircuitTransitions = meter.CreateCounter<long>(TelemetryNames.Own.MetricCircuitTransitions, "{transition}",
             "Circuit-breaker state changes per upstream.");
         GatewayOverhead = meter.CreateHistogram(TelemetryNames.Own.MetricGatewayOverhead, "s",
@@ -62,6 +64,7 @@ internal sealed class GatewayInstrumentation : IDisposable
     public Counter<long> CircuitTransitions { get; }
     public Counter<long> Tokens { get; }
     public Histogram<double> OutputTokenRate { get; }
+    public Counter<long> AuthRejected { get; }
     public Counter<long> SamplingKept { get; }
     public Counter<long> SamplingDropped { get; }
 

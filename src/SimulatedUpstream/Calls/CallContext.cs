@@ -30,5 +30,6 @@ internal sealed class CallContext(HttpContext http, SimRequest request, Simulati
         Http.Abort();
     }
 
-    public const int ResetLingerMs = 100;
+    // Generous: on a loaded machine the peer may take a while to read what was sent (a gateway does not retry a request the upstream had).
+    public const int ResetLingerMs = 300;
 }
