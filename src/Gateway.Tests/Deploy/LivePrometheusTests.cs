@@ -52,10 +52,12 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         using var client = harness.CreateClient();
         // Two waves a few scrapes apart: the first creates every series, the second moves every counter, so
         // rate(), increase() and histogram_quantile() have two different samples to work on.
-        await DriveTrafficAsync(client);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        await DriveTrafficAsync(client);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Waiting until Prometheus holds every call of a wave (not a fixed sleep) keeps this right on a slow machine.
+        var calls = await DriveTrafficAsync(client);
+        await WaitForAsync(prometheus, $"sum(gen_ai_client_operation_duration_seconds_count{{job=\"glassbox\"}}) >= {calls}", $"the {calls} calls of the first wave");
+        calls += await DriveTrafficAsync(client);
+        await WaitForAsync(prometheus, $"sum(gen_ai_client_operation_duration_seconds_count{{job=\"glassbox\"}}) >= {calls}", $"the {calls} calls of both waves");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // A rule evaluation or two on the final samples.
 
         var report = new StringBuilder();
         var failures = new List<string>();
@@ -107,7 +109,8 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join('\n', failures) + "\n\n" + report + "\nPrometheus output:\n" + prometheus.Output);
     }
 
-    private static async Task DriveTrafficAsync(HttpClient client)
+    /// <returns>The number of AI calls sent.</returns>
+    private static async Task<int> DriveTrafficAsync(HttpClient client)
     {
         (string, string)[] paced = [("x-sim-ttft-ms", "20"), ("x-sim-delta-gap-ms", "5")];
         var calls = new List<Task>
@@ -139,6 +142,7 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
         // Last on each built-in upstream: 429s whose rate-limit headers say 0 remaining, after two retries each.
         await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
         await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "1")));
+        return calls.Count + 3 + 2;
     }
 
     /// <summary>A client that reads the first bytes of a slow stream and leaves.</summary>
