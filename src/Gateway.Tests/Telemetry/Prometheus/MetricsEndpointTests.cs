@@ -174,6 +174,16 @@ public sealed partial class MetricsEndpointTests
         Assert.Equal(before, stats.Requests);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:0", "http://127.0.0.1:9464")]
+    [InlineData("http://+:8080;https://+:8443", "http://+:9464")]
+    [InlineData("http://[::1]:5000", "http://[::1]:9464")]
+    [InlineData("http://localhost", "http://localhost:9464")]
+    public void ManagementUrl_UsesTheHostOfTheFirstListenAddress(string urls, string expected)
+    {
+        Assert.Equal(expected, Glassbox.Gateway.Telemetry.Prometheus.MetricsEndpoint.ManagementUrl(urls, 9464));
+    }
+
     [Fact]
     public async Task CustomPath_ServesThere()
     {
