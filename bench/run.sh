@@ -97,7 +97,7 @@ STAMP=$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$ROOT/bench/results"
 MD=$ROOT/bench/results/$STAMP.md
 RAW=$ROOT/bench/results/$STAMP.jsonl
-WORK=$(mktemp -d /tmp/glassbox-bench.XXXXXX)
+WORK=$(mktemp -d -t glassbox-bench.XXXXXX)
 : > "$RAW"
 log "results: $MD  (raw lines: $RAW, server logs: $WORK)"
 

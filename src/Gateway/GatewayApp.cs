@@ -2,6 +2,8 @@ using Glassbox.Gateway.Auth;
 using Glassbox.Gateway.Configuration;
 using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Forwarding;
+using Glassbox.Gateway.Ingress;
+using Glassbox.Gateway.Lifecycle;
 using Glassbox.Gateway.Pricing;
 using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.Telemetry.Prometheus;
@@ -70,6 +72,10 @@ public static class GatewayApp
         builder.Services.AddSingleton<IConfigureOptions<PricingOptions>, PricingOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
         builder.Services.AddOptions<PricingOptions>().ValidateOnStart();
+        AddLifecycle(builder.Services);
+        builder.Services.AddOptions<TrustedProxiesOptions>().BindConfiguration(TrustedProxiesOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrustedProxiesOptions>, TrustedProxiesOptionsValidator>();
+        builder.Services.AddSingleton<KnownNetworks>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RouteTable>();
@@ -106,13 +112,26 @@ public static class GatewayApp
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Resilience.UpstreamPipelines>());
         app.UseGlassboxMetricsEndpoint();
         app.UseTraceResponseHeader();
-        app.MapGet("/healthz", () => "ok");
+        app.UseMiddleware<ClientAddressMiddleware>();
+        app.MapProbes();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<GatewayKeyMiddleware>();
             proxy.UseMiddleware<AiCallMiddleware>();
         });
         return app;
+    }
+
+    /// <summary>Readiness, the drain on shutdown and the host shutdown timeout that leaves room for it.</summary>
+    private static void AddLifecycle(IServiceCollection services)
+    {
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.HostShutdownTimeout);
+        services.AddSingleton<DrainCoordinator>();
+        // First of all hosted services: the host runs StoppingAsync in registration order, and the web server's
+        // own (registered by the builder) closes the listener; the drain delay has to run before it.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(services => services.GetRequiredService<DrainCoordinator>()));
     }
 
     private static void LogStarted(WebApplication app)

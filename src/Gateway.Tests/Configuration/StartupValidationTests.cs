@@ -21,7 +21,23 @@ public sealed class StartupValidationTests
         { "Glassbox:Metrics:Port", "70000", "Glassbox:Metrics:Port" },
         { "Glassbox:Prices:FileCheckInterval", "soon", "Glassbox:Prices:FileCheckInterval" },
         { "Glassbox:Prices:acme:Output", "-1", "Glassbox:Prices:acme" },
+        { "Glassbox:Shutdown:DrainTimeout", "00:00:00", "Glassbox:Shutdown:DrainTimeout" },
+        { "Glassbox:Shutdown:DrainTimeout", "-00:00:05", "Glassbox:Shutdown:DrainTimeout" },
+        { "Glassbox:Shutdown:DrainDelay", "-00:00:01", "Glassbox:Shutdown:DrainDelay" },
+        { "Glassbox:Shutdown:DrainDelay", "2.00:00:00", "Glassbox:Shutdown:DrainDelay" },
+        { "Glassbox:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "Glassbox:ForwardedHeaders:KnownNetworks" },
+        { "Glassbox:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/8, proxy.internal", "Glassbox:ForwardedHeaders:KnownNetworks" },
     };
+
+    [Theory]
+    [InlineData("Glassbox:Shutdown:DrainTimeout", "five minutes")]
+    [InlineData("Glassbox:Shutdown:DrainDelay", "soon")]
+    public async Task Start_DurationThatDoesNotParse_FailsNamingTheKey(string key, string value)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new() { [key] = value }));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]

@@ -46,7 +46,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
         IDictionary<string, string?>? gatewaySettings = null,
         IDictionary<string, string?>? simulatorSettings = null,
         Uri? upstreamOverride = null,
-        bool httpsUpstream = false)
+        bool httpsUpstream = false,
+        bool exportSpans = true)
     {
         var simulator = SimulatorApp.Build(["--urls", httpsUpstream ? "https://127.0.0.1:0" : "http://127.0.0.1:0"], builder =>
         {
@@ -87,7 +88,11 @@ internal sealed class GatewayHarness : IAsyncDisposable
         {
             builder.Logging.AddProvider(logs);
             // Behind the sampling filter, next to where the OTLP exporter would be: it sees what OTLP would export.
-            builder.Services.AddSampledTraceExporter(spans);
+            if (exportSpans)
+            {
+                builder.Services.AddSampledTraceExporter(spans);
+            }
+
             builder.Services.ConfigureOpenTelemetryMeterProvider(meter => meter.AddInMemoryExporter(metrics));
         });
         var gatewayUri = await LoopbackApp.StartAsync(gateway);
@@ -261,6 +266,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
         return null;
     }
+
+    /// <summary>Shuts the gateway down as SIGTERM would (the host's StopAsync: drain, flush).</summary>
+    public Task StopGatewayAsync() => _gateway.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

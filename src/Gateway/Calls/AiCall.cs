@@ -31,6 +31,9 @@ internal sealed class AiCall
 
     public long StartTimestamp { get; }
 
+    /// <summary><c>client.address</c>: the TCP peer, or the client a known proxy reported.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>Wall-clock time of <see cref="StartTimestamp"/>, to place phase spans.</summary>
     public DateTimeOffset StartUtc { get; }
 

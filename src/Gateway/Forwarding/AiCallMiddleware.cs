@@ -58,6 +58,7 @@ internal sealed class AiCallMiddleware(
             RequestReadTimestamp = time.GetTimestamp(),
             ClientAborted = context.RequestAborted,
             ApiKeyId = context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId,
+            ClientAddress = Ingress.ClientAddressFeature.Of(context),
         };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, phaseSpans, call);

@@ -77,6 +77,7 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Common.ServerAddress, route.ServerAddress);
         activity.SetTag(Common.ServerPort, route.ServerPort);
+        activity.SetTag(Common.ClientAddress, call.ClientAddress);
         if (_ai)
         {
             activity.SetTag(Ai.Provider, route.Upstream.Provider);
@@ -147,16 +148,22 @@ internal sealed class CallTelemetry
 
         var durationMs = Math.Round(durationSeconds * 1000, 2);
         double? ttftMs = ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null;
+        var (route, provider, endReason) = (call.Route.Path, call.Route.Upstream.Provider, EndReasonName(call.EndReason));
         var traceId = activity?.TraceId.ToHexString();
-        if (error is null)
+        switch (error, traceId)
         {
-            GatewayLog.AiCallCompleted(_logger, call.Route.Path, call.Route.Upstream.Provider, requestModel, call.StatusCode, durationMs, ttftMs,
-                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), traceId);
-        }
-        else
-        {
-            GatewayLog.AiCallFailed(_logger, call.Route.Path, call.Route.Upstream.Provider, requestModel, call.StatusCode, durationMs, ttftMs,
-                facts.InputTokens, facts.OutputTokens, EndReasonName(call.EndReason), error.AiType, traceId);
+            case (null, null):
+                GatewayLog.AiCallCompletedUntraced(_logger, route, provider, requestModel, call.StatusCode, durationMs, ttftMs, facts.InputTokens, facts.OutputTokens, endReason);
+                break;
+            case (null, _):
+                GatewayLog.AiCallCompleted(_logger, route, provider, requestModel, call.StatusCode, durationMs, ttftMs, facts.InputTokens, facts.OutputTokens, endReason, traceId);
+                break;
+            case (_, null):
+                GatewayLog.AiCallFailedUntraced(_logger, route, provider, requestModel, call.StatusCode, durationMs, ttftMs, facts.InputTokens, facts.OutputTokens, endReason, error.AiType);
+                break;
+            default:
+                GatewayLog.AiCallFailed(_logger, route, provider, requestModel, call.StatusCode, durationMs, ttftMs, facts.InputTokens, facts.OutputTokens, endReason, error.AiType, traceId);
+                break;
         }
     }
 

@@ -15,6 +15,17 @@ internal static partial class GatewayLog
     public static partial void AiCallFailed(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
         double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType, string? traceId);
 
+    // Without export no span exists (and no traceresponse header is sent): the line then names no trace.
+    [LoggerMessage(EventId = 8, EventName = "AiCallUntraced", Level = LogLevel.Information,
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason}")]
+    public static partial void AiCallCompletedUntraced(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
+        double? ttftMs, long? inputTokens, long? outputTokens, string endReason);
+
+    [LoggerMessage(EventId = 9, EventName = "AiCallFailedUntraced", Level = LogLevel.Warning,
+        Message = "AI call {Route} {Provider} {Model} → {Status} in {DurationMs} ms, TTFT {TtftMs} ms, tokens {InputTokens}/{OutputTokens}, end {EndReason}, error {ErrorType}")]
+    public static partial void AiCallFailedUntraced(ILogger logger, string route, string provider, string? model, int? status, double durationMs,
+        double? ttftMs, long? inputTokens, long? outputTokens, string endReason, string? errorType);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Request body is not JSON on AI route {Route}; answered 400")]
     public static partial void InvalidJson(ILogger logger, string route);
 

@@ -33,7 +33,8 @@ internal static class OpenTelemetrySetup
             .ValidateOnStart();
         var scrape = configuration.GetSection(MetricsEndpointOptions.SectionName).Get<MetricsEndpointOptions>() ?? new MetricsEndpointOptions();
         // A malformed path is reported by the options validation at start; until then it just isn't filtered.
-        PathString[] quietPaths = scrape.Path.StartsWith('/') ? ["/healthz", scrape.Path] : ["/healthz"];
+        PathString[] probes = [Lifecycle.ProbeEndpoints.Liveness, Lifecycle.ProbeEndpoints.Readiness];
+        PathString[] quietPaths = scrape.Path.StartsWith('/') ? [.. probes, scrape.Path] : probes;
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>

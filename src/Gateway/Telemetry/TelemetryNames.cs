@@ -44,6 +44,8 @@ internal static class TelemetryNames
     {
         public const string ServerAddress = "server.address";
         public const string ServerPort = "server.port";
+        public const string ClientAddress = "client.address";
+        public const string UrlScheme = "url.scheme";
         public const string ErrorType = "error.type";
         public const string HttpResponseStatusCode = "http.response.status_code";
     }

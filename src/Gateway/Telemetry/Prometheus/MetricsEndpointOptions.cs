@@ -25,9 +25,9 @@ public sealed class MetricsEndpointOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // The AI routes and the probe keep their paths; a scrape path under /v1/ would shadow an upstream API.
-        if (string.Equals(Path, "/healthz", StringComparison.OrdinalIgnoreCase) || Path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) || Path == "/")
+        if (string.Equals(Path, Lifecycle.ProbeEndpoints.Liveness, StringComparison.OrdinalIgnoreCase) || string.Equals(Path, Lifecycle.ProbeEndpoints.Readiness, StringComparison.OrdinalIgnoreCase) || Path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) || Path == "/")
         {
-            yield return new ValidationResult($"Glassbox:Metrics:Path '{Path}' collides with a gateway route (/, /healthz, /v1/...).", [nameof(Path)]);
+            yield return new ValidationResult($"Glassbox:Metrics:Path '{Path}' collides with a gateway route (/, /healthz, /readyz, /v1/...).", [nameof(Path)]);
         }
     }
 }
