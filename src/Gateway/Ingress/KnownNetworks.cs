@@ -31,6 +31,7 @@ internal sealed class KnownNetworks
     /// <summary>Every CIDR of the setting, comma-separated lists split, blanks dropped.</summary>
     public static IEnumerable<string> Entries(TrustedProxiesOptions options) =>
         (options.KnownNetworks ?? TrustedProxiesOptions.DefaultKnownNetworks)
+            .Where(entry => entry is not null)
             .SelectMany(entry => entry.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>A CIDR range, or a bare address meaning that one host.</summary>
