@@ -79,6 +79,9 @@ public static class GatewayApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RouteTable>();
+        builder.Services.AddOptions<Attribution.AttributionOptions>().BindConfiguration(Attribution.AttributionOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Attribution.AttributionOptions>, Attribution.AttributionOptionsValidator>();
+        builder.Services.AddSingleton<Attribution.AttributionReader>();
         builder.Services.AddSingleton<PriceTable>();
         builder.Services.AddHostedService<PriceFileReloader>();
         builder.Services.AddSingleton<GatewayInstrumentation>();
@@ -157,6 +160,8 @@ public static class GatewayApp
             return;
         }
 
+        // The gateway's own attribution headers never reach any upstream, AI route or not.
+        context.RequestTransforms.Add(Attribution.RemoveAttributionHeadersTransform.Instance);
         var key = route.Upstream.ApiKey is { Length: > 0 } configured ? configured : null;
         if (key is not null || context.Services.GetRequiredService<GatewayKeyStore>().Enabled)
         {

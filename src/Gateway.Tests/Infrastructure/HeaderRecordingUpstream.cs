@@ -5,11 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Glassbox.Gateway.Tests.Infrastructure;
 
-/// <summary>An upstream that answers every POST with an empty Anthropic message and remembers the auth headers it got.</summary>
+/// <summary>An upstream that answers every POST with an empty Anthropic message and remembers the headers it got.</summary>
 internal sealed class HeaderRecordingUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string? ApiKey, string? Authorization)> _seen = new();
+
+    /// <summary>Every request's headers, in arrival order (names lower-cased, repeated values joined as they arrived).</summary>
+    public ConcurrentQueue<Dictionary<string, string>> Headers { get; } = new();
 
     private HeaderRecordingUpstream(WebApplication app) => _app = app;
 
@@ -24,6 +27,7 @@ internal sealed class HeaderRecordingUpstream : IAsyncDisposable
         app.MapPost("/{**path}", (HttpContext context) =>
         {
             var headers = context.Request.Headers;
+            upstream.Headers.Enqueue(headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal));
             upstream._seen.Enqueue((headers.TryGetValue("x-api-key", out var key) ? key.ToString() : null,
                 headers.TryGetValue("Authorization", out var auth) ? auth.ToString() : null));
             return Results.Text("""{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}""",

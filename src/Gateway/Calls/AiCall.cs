@@ -85,8 +85,8 @@ internal sealed class AiCall
 
     public int RetryCount { get; set; }
 
-    /// <summary>Id of the gateway key the caller presented (<c>glassbox.api_key.id</c>), never the key.</summary>
-    public string? ApiKeyId { get; init; }
+    /// <summary>Who the call is for (app, endpoint, user, tags, API key id and alias), read once from the request.</summary>
+    public Attribution.CallAttribution Attribution { get; init; } = Gateway.Attribution.CallAttribution.None;
 
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }

@@ -27,6 +27,7 @@ internal sealed class AiCallMiddleware(
     GatewayInstrumentation instrumentation,
     PhaseSpans phaseSpans,
     TimeProvider time,
+    Attribution.AttributionReader attribution,
     IOptions<GlassboxOptions> options,
     ILogger<AiCallMiddleware> logger)
 {
@@ -57,7 +58,8 @@ internal sealed class AiCallMiddleware(
             BodyReceivedTimestamp = received,
             RequestReadTimestamp = time.GetTimestamp(),
             ClientAborted = context.RequestAborted,
-            ApiKeyId = context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId,
+            Attribution = attribution.Read(context.Request, Auth.InboundKeyLocations.Find(context.Request, route.Upstream.Api),
+                context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId),
             ClientAddress = Ingress.ClientAddressFeature.Of(context),
         };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.Security;
@@ -19,6 +20,7 @@ internal sealed class PhaseTimingHttpClientFactory(TimeProvider time, IOptions<G
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        handler.ActivityHeadersPropagator = new BaggagePreservingPropagator(DistributedContextPropagator.Current);
         if (options.Value.Upstreams.GetValueOrDefault(context.ClusterId)?.TrustedCertificatePath is { Length: > 0 } path)
         {
             TrustOnly(handler, X509CertificateLoader.LoadCertificateFromFile(path));

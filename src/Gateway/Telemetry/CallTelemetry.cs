@@ -88,7 +88,7 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Own.Upstream, route.UpstreamName);
         activity.SetTag(Own.Route, route.Path);
-        activity.SetTag(Own.ApiKeyId, call.ApiKeyId);
+        SetAttributionTags(activity, call.Attribution);
         activity.SetTag(Own.ToolCount, request.ToolCount);
         if (_captureContent && request.CapturedInput is { } input)
         {
@@ -260,6 +260,26 @@ internal sealed class CallTelemetry
             {
                 activity.AddException(exception);
             }
+        }
+    }
+
+    /// <summary>The full attribution values (metrics get only the configured, capped dimensions).</summary>
+    private static void SetAttributionTags(Activity activity, Attribution.CallAttribution attribution)
+    {
+        if (ReferenceEquals(attribution, Attribution.CallAttribution.None))
+        {
+            return;
+        }
+
+        activity.SetTag(Gateway.Attribution.AttributionNames.App, attribution.App);
+        activity.SetTag(Gateway.Attribution.AttributionNames.Endpoint, attribution.Endpoint);
+        activity.SetTag(Gateway.Attribution.AttributionNames.User, attribution.User);
+        activity.SetTag(Own.ApiKeyId, attribution.ApiKeyId);
+        activity.SetTag(Gateway.Attribution.AttributionNames.ApiKeyAlias, attribution.ApiKeyAlias);
+        activity.SetTag(Gateway.Attribution.AttributionNames.UserAgent, attribution.UserAgent);
+        foreach (var (name, value) in attribution.Tags)
+        {
+            activity.SetTag(Gateway.Attribution.AttributionNames.TagPrefix + name, value);
         }
     }
 

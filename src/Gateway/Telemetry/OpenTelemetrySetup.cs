@@ -23,6 +23,9 @@ internal static class OpenTelemetrySetup
     {
         var configuration = builder.Configuration;
         var otlp = OtlpEndpointConfigured(configuration);
+        // Trace context only: OpenTelemetry's default also re-serialises the caller's baggage into the upstream
+        // request (dropping properties and malformed members); the gateway forwards baggage as it arrived instead.
+        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
         builder.Services.AddOptions<SamplingOptions>()
             .BindConfiguration(SamplingOptions.SectionName)
             .ValidateDataAnnotations()
