@@ -91,6 +91,9 @@ internal sealed class AiCall
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }
 
+    /// <summary>Fires when the gateway is shutting down and its drain timeout ran out.</summary>
+    public CancellationToken DrainExpired { get; set; }
+
     /// <summary>Fires when the call's overall time cap is reached.</summary>
     public CancellationToken TotalTimeout { get; set; }
 

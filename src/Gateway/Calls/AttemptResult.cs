@@ -13,6 +13,9 @@ internal enum AttemptTimeout
 
     /// <summary>The call's overall time cap ran out.</summary>
     Total,
+
+    /// <summary>The gateway's drain timeout ran out (shutdown) before headers arrived.</summary>
+    Shutdown,
 }
 
 /// <summary>How one upstream attempt ended: everything the retry decision and the end-of-call decision read.</summary>

@@ -13,6 +13,7 @@ namespace Glassbox.Gateway.Calls;
 /// <param name="ClientAborted">The caller went away.</param>
 /// <param name="TotalTimedOut">The overall time cap fired before an answer could be forwarded (during an attempt or a backoff).</param>
 /// <param name="Unhandled">An exception escaped the pipeline.</param>
+/// <param name="DrainExpired">The gateway's drain timeout ran out (shutdown) during a backoff, before an answer could be forwarded.</param>
 internal sealed record CallEndInput(
     string UpstreamName,
     TimeoutOptions Timeouts,
@@ -22,7 +23,8 @@ internal sealed record CallEndInput(
     AttemptResult? LastAttempt = null,
     bool ClientAborted = false,
     bool TotalTimedOut = false,
-    Exception? Unhandled = null);
+    Exception? Unhandled = null,
+    bool DrainExpired = false);
 
 /// <summary>What the body's observers said about errors and completion (a snapshot of <see cref="ResponseFacts"/>).</summary>
 internal sealed record ProviderVerdict(

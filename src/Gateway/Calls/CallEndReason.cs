@@ -17,4 +17,7 @@ internal enum CallEndReason
 
     /// <summary>A timeout fired (time to headers, idle between chunks, overall).</summary>
     Timeout,
+
+    /// <summary>The gateway shut down and its drain timeout ran out before the call ended.</summary>
+    Shutdown,
 }

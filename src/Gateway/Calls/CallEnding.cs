@@ -40,6 +40,8 @@ internal static class CallEnding
                 return Conclude(input, CallEndReason.Timeout, "idle", status, null, exception);
             case StreamEndKind.TotalTimeout:
                 return Conclude(input, CallEndReason.Timeout, "total", status, null, exception);
+            case StreamEndKind.Shutdown:
+                return Conclude(input, CallEndReason.Shutdown, null, status, null, exception);
             case StreamEndKind.ClientLeft:
                 return Conclude(input, CallEndReason.ClientDisconnected, null, status, null, exception);
         }
@@ -68,6 +70,12 @@ internal static class CallEnding
         }
 
         var answered = attempt.ResponseStarted;
+        if (!answered && (input.DrainExpired || attempt.Timeout == AttemptTimeout.Shutdown))
+        {
+            return Answer(input, exception, null, StatusCodes.Status503ServiceUnavailable, GatewayErrorKind.ShuttingDown, ErrorTypes.Shutdown,
+                "The gateway is shutting down and its drain timeout ran out before the upstream answered. Retry the call.", CallEndReason.Shutdown);
+        }
+
         if (!answered && (input.TotalTimedOut || attempt.Timeout == AttemptTimeout.Total))
         {
             return Answer(input, exception, "total", StatusCodes.Status504GatewayTimeout, GatewayErrorKind.Timeout, ErrorTypes.Timeout,
@@ -92,9 +100,10 @@ internal static class CallEnding
         };
     }
 
-    private static CallConclusion Answer(CallEndInput input, Exception? exception, string? timeoutKind, int status, GatewayErrorKind kind, string errorType, string message)
+    private static CallConclusion Answer(CallEndInput input, Exception? exception, string? timeoutKind, int status, GatewayErrorKind kind, string errorType, string message,
+        CallEndReason? reason = null)
     {
-        var answer = new GatewayAnswer(status, kind, errorType, message, kind == GatewayErrorKind.Timeout ? CallEndReason.Timeout : CallEndReason.GatewayError);
+        var answer = new GatewayAnswer(status, kind, errorType, message, reason ?? (kind == GatewayErrorKind.Timeout ? CallEndReason.Timeout : CallEndReason.GatewayError));
         return Conclude(input, answer.EndReason, timeoutKind, status, answer, exception);
     }
 

@@ -24,6 +24,8 @@ internal static class ErrorClassifier
                 return new CallError(ErrorTypes.ClientDisconnected, ErrorTypes.ClientDisconnected, message ?? "The client closed the connection before the response ended.");
             case CallEndReason.Timeout:
                 return new CallError(ErrorTypes.Timeout, ErrorTypes.Timeout, message ?? $"The {timeoutKind ?? "upstream"} timeout fired.");
+            case CallEndReason.Shutdown:
+                return new CallError(ErrorTypes.Shutdown, ErrorTypes.Shutdown, message ?? "The gateway shut down and its drain timeout ran out before the response ended.");
             case CallEndReason.UpstreamInterrupted:
                 return new CallError(ErrorTypes.StreamInterrupted, ErrorTypes.StreamInterrupted, message ?? "The upstream connection broke before the response ended.");
             case CallEndReason.GatewayError when status is null or < 400:

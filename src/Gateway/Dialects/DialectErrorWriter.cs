@@ -98,6 +98,7 @@ internal static class DialectErrorWriter
         GatewayErrorKind.Timeout => "upstream_timeout",
         GatewayErrorKind.Overloaded => "upstream_unavailable",
         GatewayErrorKind.StreamInterrupted => "stream_interrupted",
+        GatewayErrorKind.ShuttingDown => "gateway_shutting_down",
         GatewayErrorKind.Authentication => "invalid_api_key",
         _ => "gateway_error",
     };
@@ -116,4 +117,7 @@ internal enum GatewayErrorKind
 
     /// <summary>No gateway key, or a wrong one.</summary>
     Authentication,
+
+    /// <summary>The gateway is shutting down and its drain timeout ran out.</summary>
+    ShuttingDown,
 }

@@ -29,6 +29,7 @@ internal sealed class AiCallMiddleware(
     TimeProvider time,
     Attribution.AttributionReader attribution,
     IOptions<GlassboxOptions> options,
+    Lifecycle.DrainCoordinator drain,
     ILogger<AiCallMiddleware> logger)
 {
     private static readonly TimeSpan ObservationGrace = TimeSpan.FromSeconds(5);
@@ -109,7 +110,7 @@ internal sealed class AiCallMiddleware(
             await WaitForObservationAsync(call);
             var conclusion = CallEnding.Decide(new CallEndInput(
                 call.Route.UpstreamName, call.Route.Upstream.Timeouts, call.Request.Stream, ProviderVerdict.Of(call.Response),
-                run.Rejection, run.LastAttempt, call.ClientAborted.IsCancellationRequested, run.TotalTimedOutInBackoff, run.Unhandled));
+                run.Rejection, run.LastAttempt, call.ClientAborted.IsCancellationRequested, run.TotalTimedOutInBackoff, run.Unhandled, run.DrainExpiredInBackoff));
             call.Conclude(conclusion);
             if (conclusion.Answer is { } answer && !context.Response.HasStarted && run.Unhandled is null)
             {
@@ -155,8 +156,10 @@ internal sealed class AiCallMiddleware(
         var upstream = call.Route.Upstream;
         using var total = new CancellationTokenSource(upstream.Timeouts.Total, time);
         // The total timeout covers the backoff waits too: Polly's delays run on this token.
-        using var callToken = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, total.Token);
+        // ... and so does the drain on shutdown: no new attempt starts once it ran out.
+        using var callToken = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, total.Token, drain.DrainExpired);
         call.TotalTimeout = total.Token;
+        call.DrainExpired = drain.DrainExpired;
         context.Features.Set(call);
 
         var state = new AttemptState(this, context, call, body, tracker, total, run);
@@ -176,6 +179,10 @@ internal sealed class AiCallMiddleware(
         catch (OperationCanceledException) when (total.IsCancellationRequested && !call.ClientAborted.IsCancellationRequested)
         {
             run.TotalTimedOutInBackoff = true; // the cap fired while waiting to retry: the held-back answer never reached the client
+        }
+        catch (OperationCanceledException) when (call.DrainExpired.IsCancellationRequested && !call.ClientAborted.IsCancellationRequested)
+        {
+            run.DrainExpiredInBackoff = true;
         }
         finally
         {
@@ -200,6 +207,16 @@ internal sealed class AiCallMiddleware(
         call.CurrentAttempt = attempt;
         call.FirstAttemptTimestamp ??= phases.Started;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.ClientAborted, s.Total.Token, headersTimer.Token);
+        // A drain that runs out while headers are awaited ends the wait like a headers timeout; once the response
+        // streams, the tee ends it instead (cancelling the forwarder would also stop the client's error event).
+        using var drainWait = call.DrainExpired.Register(static state =>
+        {
+            var waiting = (UpstreamAttempt)state!;
+            if (waiting.Status is null)
+            {
+                waiting.HeadersTimer.Cancel();
+            }
+        }, attempt);
         context.RequestAborted = linked.Token;
         s.Body.Rewind(context.Request, started => phases.RequestStarted = started, sent => phases.RequestSent = sent, time);
         try
@@ -223,6 +240,7 @@ internal sealed class AiCallMiddleware(
     {
         var error = context.Features.Get<IForwarderErrorFeature>();
         var timeout = total.IsCancellationRequested ? AttemptTimeout.Total
+            : call.DrainExpired.IsCancellationRequested && attempt.Status is null ? AttemptTimeout.Shutdown
             : attempt.HeadersTimer.IsCancellationRequested && attempt.Status is null ? AttemptTimeout.Headers
             : AttemptTimeout.None;
         return new AttemptResult(
@@ -255,6 +273,7 @@ internal sealed class AiCallMiddleware(
         public GatewayAnswer? Rejection { get; set; }
         public AttemptResult? LastAttempt { get; set; }
         public bool TotalTimedOutInBackoff { get; set; }
+        public bool DrainExpiredInBackoff { get; set; }
         public Exception? Unhandled { get; set; }
     }
 }

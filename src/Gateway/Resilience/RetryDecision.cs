@@ -78,7 +78,7 @@ internal static class RetryDecision
             return new AttemptOutcome(Retryable: true, Failure: status >= 500, StatusReason(status), attempt.RetryAfter);
         }
 
-        if (attempt.Status is null && !attempt.ResponseStarted && !attempt.ClientAborted && attempt.Timeout != AttemptTimeout.Total)
+        if (attempt.Status is null && !attempt.ResponseStarted && !attempt.ClientAborted && attempt.Timeout is not (AttemptTimeout.Total or AttemptTimeout.Shutdown))
         {
             if (attempt.Timeout == AttemptTimeout.Headers)
             {

@@ -483,6 +483,7 @@ internal sealed class CallTelemetry
         CallEndReason.UpstreamInterrupted => "upstream_interrupted",
         CallEndReason.ClientDisconnected => "client_disconnected",
         CallEndReason.Timeout => "timeout",
+        CallEndReason.Shutdown => Own.EndReasonShutdown,
         _ => "unknown",
     };
 }

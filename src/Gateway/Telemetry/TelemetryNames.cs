@@ -78,6 +78,9 @@ internal static class TelemetryNames
         public const string Route = "glassbox.route";
         public const string StreamCompleted = "glassbox.stream.completed";
         public const string EndReason = "glassbox.end_reason";
+
+        /// <summary><c>glassbox.end_reason</c> of a call still open when the drain timeout ran out.</summary>
+        public const string EndReasonShutdown = "shutdown";
         public const string TtfbMs = "glassbox.ttfb_ms";
         public const string ToolCount = "glassbox.request.tool_count";
         public const string MaxChunkGapMs = "glassbox.max_chunk_gap_ms";
@@ -180,5 +183,6 @@ internal static class TelemetryNames
         public const string UpstreamUnreachable = "upstream_unreachable";
         public const string StreamInterrupted = "stream_interrupted";
         public const string ClientDisconnected = "client_disconnected";
+        public const string Shutdown = "shutdown";
     }
 }

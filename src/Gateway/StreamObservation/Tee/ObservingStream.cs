@@ -132,7 +132,8 @@ internal sealed class ObservingStream : Stream
         if (_linked is null || _linkedFor != forwarderToken)
         {
             _linked?.Dispose();
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(forwarderToken, _idle.Token);
+            // The tee's own timers end only its read, never the forwarder's token: the dialect's error event must still reach the client.
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(forwarderToken, _idle.Token, _call.DrainExpired);
             _linkedFor = forwarderToken;
         }
 
@@ -156,6 +157,10 @@ internal sealed class ObservingStream : Stream
         {
             kind = StreamEndKind.TotalTimeout;
         }
+        else if (_call.DrainExpired.IsCancellationRequested && !_linkedFor.IsCancellationRequested)
+        {
+            kind = StreamEndKind.Shutdown;
+        }
         else if (_idle.IsCancellationRequested && !_linkedFor.IsCancellationRequested)
         {
             kind = StreamEndKind.IdleTimeout;
@@ -166,7 +171,7 @@ internal sealed class ObservingStream : Stream
         }
 
         // Only between two events of a plain event stream can an error event be appended without corrupting what the client parses.
-        var appendable = kind is StreamEndKind.UpstreamBroke or StreamEndKind.IdleTimeout
+        var appendable = kind is StreamEndKind.UpstreamBroke or StreamEndKind.IdleTimeout or StreamEndKind.Shutdown
             && _observer is IEventBoundary { IsAtEventBoundary: true }
             && _call.ContentEncoding is null;
         End(new StreamEnd(kind, now, exception, ErrorEventAppended: appendable));
@@ -175,11 +180,15 @@ internal sealed class ObservingStream : Stream
             return false;
         }
 
-        _ending = kind == StreamEndKind.IdleTimeout
-            ? DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.Timeout,
-                $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream.")
-            : DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.StreamInterrupted,
-                "The upstream connection broke before the response ended; the gateway ended the stream.");
+        _ending = kind switch
+        {
+            StreamEndKind.IdleTimeout => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.Timeout,
+                $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream."),
+            StreamEndKind.Shutdown => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.ShuttingDown,
+                "The gateway is shutting down and its drain timeout ran out; the gateway ended the stream."),
+            _ => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.StreamInterrupted,
+                "The upstream connection broke before the response ended; the gateway ended the stream."),
+        };
         return true;
     }
 

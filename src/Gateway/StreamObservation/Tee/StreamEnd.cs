@@ -15,6 +15,9 @@ internal enum StreamEndKind
     /// <summary>The call's overall time cap fired while the body was being forwarded.</summary>
     TotalTimeout,
 
+    /// <summary>The gateway's drain timeout ran out (shutdown) while the body was being forwarded.</summary>
+    Shutdown,
+
     /// <summary>The caller went away while the body was being forwarded.</summary>
     ClientLeft,
 
