@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds local stand-ins for the Dockerfile's base images, for machines that reach no image registry:
+#   $REGISTRY/dotnet/aspnet:$VERSION  Debian bookworm (debootstrap minbase + libssl3 + ca-certificates)
+#                                     + the .NET and ASP.NET Core runtimes of the local .NET install
+#   $REGISTRY/dotnet/sdk:$VERSION     the same + the local SDK + curl (the SDK images ship curl too)
+# Both define APP_UID and its non-root "app" user, as the official images do.
+#
+#   deploy/docker/stand-in-base-images.sh REGISTRY [VERSION]
+#   docker build --network host --build-arg DOTNET_IMAGE_REGISTRY=REGISTRY -t glassbox .
+#
+# Needs root, debootstrap and a Debian mirror (taken from apt's own sources unless DEBIAN_MIRROR is set).
+# Does nothing when both images already exist. DOTNET_ROOT picks the .NET install (default: the one on PATH).
+set -euo pipefail
+
+registry=${1:?usage: stand-in-base-images.sh REGISTRY [VERSION]}
+version=${2:-10.0}
+app_uid=1654   # the uid the official .NET images give their "app" user
+aspnet="$registry/dotnet/aspnet:$version"
+sdk="$registry/dotnet/sdk:$version"
+
+if docker image inspect "$aspnet" >/dev/null 2>&1 && docker image inspect "$sdk" >/dev/null 2>&1; then
+  echo "stand-in base images present: $aspnet $sdk"
+  exit 0
+fi
+
+dotnet_root=${DOTNET_ROOT:-$(dirname "$(readlink -f "$(command -v dotnet)")")}
+mirror=${DEBIAN_MIRROR:-$(
+  { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}';
+    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}'; } \
+  | grep -v security | head -n 1 || true)}
+if [ -z "$mirror" ]; then
+  echo "no Debian mirror found in apt's sources; set DEBIAN_MIRROR" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rootfs="$work/rootfs"
+
+echo "debootstrap bookworm from $mirror ..."
+debootstrap --variant=minbase --include=libssl3,ca-certificates bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
+  || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+echo "app:x:$app_uid:$app_uid::/home/app:/usr/sbin/nologin" >>"$rootfs/etc/passwd"
+echo "app:x:$app_uid:" >>"$rootfs/etc/group"
+mkdir -p "$rootfs/home/app" && chown "$app_uid:$app_uid" "$rootfs/home/app"
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+# The runtime image: the .NET host and shared frameworks only.
+mkdir -p "$rootfs/usr/share/dotnet"
+cp -a "$dotnet_root"/dotnet "$dotnet_root"/host "$dotnet_root"/shared "$dotnet_root"/LICENSE.txt "$rootfs/usr/share/dotnet/"
+ln -s /usr/share/dotnet/dotnet "$rootfs/usr/bin/dotnet"
+env_changes=(--change "ENV APP_UID=$app_uid" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
+  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" - "$aspnet" >/dev/null
+echo "built $aspnet"
+
+# The SDK image: everything of the local install, plus curl.
+cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+echo "deb $mirror bookworm main" >"$rootfs/etc/apt/sources.list"
+chroot "$rootfs" apt-get -qq update >"$work/apt.log" 2>&1 && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends curl >>"$work/apt.log" 2>&1 \
+  || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+: >"$rootfs/etc/resolv.conf"
+cp -a "$dotnet_root"/. "$rootfs/usr/share/dotnet/"
+tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" --change "ENV DOTNET_CLI_TELEMETRY_OPTOUT=1" --change "ENV DOTNET_NOLOGO=1" - "$sdk" >/dev/null
+echo "built $sdk"
