@@ -52,6 +52,8 @@ public sealed class OtlpExportTests
         harness.GatewayServices.GetService<LoggerProvider>()?.ForceFlush(10_000);
 
         var callSpan = await dashboard.WaitForTraceSpanAsync(traceId, s => s.GetProperty("name").GetString() == $"chat {model}");
+        // The server span ends a moment after the call span, so it may leave in a later batch: wait for it too.
+        await WaitForServerSpanAsync(harness, dashboard, traceId, serverSpanId);
         using var trace = await dashboard.GetTraceAsync(traceId);
         var spans = SpansWithService(trace).ToList();
         var fail = $"Trace {traceId}: {trace.RootElement.GetRawText()}";
@@ -92,6 +94,18 @@ public sealed class OtlpExportTests
         Assert.Equal("200", AspireDashboard.Attribute(log, "Status"));
         Assert.Equal("17", AspireDashboard.Attribute(log, "InputTokens"));
         Assert.Equal("4", AspireDashboard.Attribute(log, "OutputTokens"));
+    }
+
+    private static async Task WaitForServerSpanAsync(GatewayHarness harness, AspireDashboard dashboard, string traceId, string serverSpanId)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!harness.Spans.Ended.Any(s => s.SpanId.ToHexString() == serverSpanId) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        harness.GatewayServices.GetRequiredService<TracerProvider>().ForceFlush(10_000);
+        await dashboard.WaitForTraceSpanAsync(traceId, s => s.GetProperty("spanId").GetString() == serverSpanId);
     }
 
     private static IEnumerable<(string? Service, JsonElement Span)> SpansWithService(JsonDocument trace)
