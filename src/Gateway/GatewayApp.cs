@@ -111,6 +111,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        app.UseTunnelRefusal();
         // Built now rather than on the first call: each circuit's transition series exists from the first scrape.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Resilience.UpstreamPipelines>());
         app.UseGlassboxMetricsEndpoint();

@@ -27,6 +27,7 @@ public sealed class StartupValidationTests
         { "Glassbox:Shutdown:DrainDelay", "2.00:00:00", "Glassbox:Shutdown:DrainDelay" },
         { "Glassbox:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "Glassbox:ForwardedHeaders:KnownNetworks" },
         { "Glassbox:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/8, proxy.internal", "Glassbox:ForwardedHeaders:KnownNetworks" },
+        { "Glassbox:MaxObservedBodyBytes", "0", "MaxObservedBodyBytes" },
     };
 
     [Theory]

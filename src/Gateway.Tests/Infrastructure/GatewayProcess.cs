@@ -82,6 +82,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Resident set size now (VmRSS), in bytes.</summary>
+    public long RssBytes => StatusKilobytes("VmRSS:") * 1024;
+
+    /// <summary>The highest resident set size the process ever had (VmHWM), in bytes.</summary>
+    public long PeakRssBytes => StatusKilobytes("VmHWM:") * 1024;
+
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
 
     public async ValueTask DisposeAsync()
@@ -125,6 +131,19 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    private long StatusKilobytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"{field} not in /proc/{_process.Id}/status");
     }
 
     private void Keep(string? line)

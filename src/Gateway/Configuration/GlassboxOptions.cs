@@ -21,9 +21,9 @@ public sealed class GlassboxOptions
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>Largest non-streaming response body parsed for telemetry; bytes past it still flow.</summary>
-    [Range(0, long.MaxValue)]
-    public int MaxObservedBodyBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>Largest JSON document parsed for telemetry (a non-streaming body, or one SSE event); bytes past it still flow.</summary>
+    [Range(StreamObservation.ObservationLimits.MinDocumentBytes, 256 * 1024 * 1024)]
+    public int MaxObservedBodyBytes { get; set; } = StreamObservation.ObservationLimits.DefaultMaxDocumentBytes;
 
     /// <summary>Record prompts and completions (also switched on by <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c>).</summary>
     public bool CaptureMessageContent { get; set; }

@@ -51,17 +51,23 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
 
         if (attempt is { MayHoldBack: true } && RetryDecision.ShouldRetry(status, proxyResponse.Headers))
         {
-            // Nothing has reached the client yet: hold this answer back and let the attempt loop retry.
-            attempt.HoldBack(RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow()));
-            context.SuppressResponseBody = true;
-            return;
+            // A wait longer than Retry:MaxDelay (retry-after: 99999) is not worth holding the caller for:
+            // the answer goes out at once, retry-after included, and the caller's SDK decides.
+            var retryAfter = RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow());
+            if (!(retryAfter > call.Route.Upstream.Retry.MaxDelay))
+            {
+                // Nothing has reached the client yet: hold this answer back and let the attempt loop retry.
+                attempt.HoldBack(retryAfter);
+                context.SuppressResponseBody = true;
+                return;
+            }
         }
 
         AddServerTiming(context.HttpContext.Response, call, headersAt);
 
-        call.RetryAfter = FirstValue(proxyResponse.Headers, "retry-after-ms") is { } retryAfterMs
+        call.RetryAfter = TelemetryText.Name(FirstValue(proxyResponse.Headers, "retry-after-ms") is { } retryAfterMs
             ? retryAfterMs + "ms"
-            : FirstValue(proxyResponse.Headers, "retry-after");
+            : FirstValue(proxyResponse.Headers, "retry-after"));
 
         if (captureChars > 0)
         {
@@ -71,14 +77,14 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
         var content = proxyResponse.Content;
         var mediaType = content.Headers.ContentType?.MediaType;
         var isEventStream = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var observer = ResponseObserverFactory.Create(call.Route.Dialect, isEventStream, call.Response, maxBodyBytes: maxObservedBodyBytes);
+        var observer = ResponseObserverFactory.Create(call.Route.Dialect, isEventStream, call.Response, maxObservedBodyBytes);
         var encoding = content.Headers.ContentEncoding.LastOrDefault(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase));
         if (encoding is not null)
         {
-            call.ContentEncoding = encoding;
+            call.ContentEncoding = TelemetryText.Name(encoding);
             if (observer is not null && DecompressingObserver.CanDecode(encoding))
             {
-                var decompressing = DecompressingObserver.Create(encoding, observer, call.Response, time);
+                var decompressing = DecompressingObserver.Create(encoding, observer, call.Response, time, maxObservedBodyBytes);
                 call.ObservationCompleted = decompressing.Completion;
                 observer = decompressing;
             }
@@ -86,7 +92,7 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
             {
                 (observer as IDisposable)?.Dispose();
                 observer = null;
-                call.Response.RecordProblem($"content-encoding '{encoding}' is not decoded; usage unknown");
+                call.Response.RecordProblem($"content-encoding '{call.ContentEncoding}' is not decoded; usage unknown");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Telemetry;
 
 namespace Glassbox.Gateway.Requests;
 
@@ -26,7 +27,7 @@ internal static class RequestFactsReader
                 reader.Read();
                 if (property.ValueTextEquals("model"u8) && reader.TokenType == JsonTokenType.String)
                 {
-                    facts.Model = reader.GetString();
+                    facts.Model = TelemetryText.Name(StringOrNull(ref reader));
                 }
                 else if (property.ValueTextEquals("stream"u8))
                 {
@@ -91,6 +92,19 @@ internal static class RequestFactsReader
         }
     }
 
+    /// <summary>The string value, or null when it is not valid UTF-8 (the upstream judges the body; telemetry just skips it).</summary>
+    private static string? StringOrNull(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static int CountItems(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
@@ -118,7 +132,7 @@ internal static class RequestFactsReader
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return [reader.GetString()!];
+            return StringOrNull(ref reader) is { } single ? [TelemetryText.Verbatim(single)!] : null;
         }
 
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -130,9 +144,9 @@ internal static class RequestFactsReader
         var values = new List<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType == JsonTokenType.String)
+            if (reader.TokenType == JsonTokenType.String && values.Count < TelemetryText.MaxListItems && StringOrNull(ref reader) is { } value)
             {
-                values.Add(reader.GetString()!);
+                values.Add(TelemetryText.Verbatim(value)!);
             }
             else
             {

@@ -13,7 +13,7 @@ namespace Glassbox.Gateway.StreamObservation;
 /// </summary>
 internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
 {
-    public const int DefaultMaxBodyBytes = 4 * 1024 * 1024;
+    public const int DefaultMaxBodyBytes = ObservationLimits.DefaultMaxDocumentBytes;
 
     private readonly ApiDialect _dialect;
     private readonly ResponseFacts _facts;

@@ -1,3 +1,5 @@
+using Glassbox.Gateway.Telemetry;
+
 namespace Glassbox.Gateway.StreamObservation;
 
 /// <summary>
@@ -10,11 +12,12 @@ internal sealed class ResponseFacts
     private long[] _gapTicks = [];
     private long _previousContentTimestamp;
 
-    public string? ResponseId { get; set; }
-    public string? ResponseModel { get; set; }
+    // Every string below comes from the upstream: bounded here, once, before telemetry reads it.
+    public string? ResponseId { get; set => field = TelemetryText.Name(value); }
+    public string? ResponseModel { get; set => field = TelemetryText.Name(value); }
 
     /// <summary>Raw provider stop/finish reason (e.g. <c>end_turn</c>, <c>stop</c>, <c>completed</c>).</summary>
-    public string? FinishReason { get; set; }
+    public string? FinishReason { get; set => field = TelemetryText.Name(value); }
 
     public long? InputTokens { get; set; }
     public long? OutputTokens { get; set; }
@@ -33,12 +36,12 @@ internal sealed class ResponseFacts
     public long MaxContentGapTicks { get; private set; }
 
     /// <summary>Error reported inside a 200 response (Anthropic <c>event: error</c>, OpenAI stream error, <c>response.failed</c>).</summary>
-    public string? StreamErrorType { get; set; }
-    public string? StreamErrorMessage { get; set; }
+    public string? StreamErrorType { get; set => field = TelemetryText.Name(value); }
+    public string? StreamErrorMessage { get; set => field = TelemetryText.Message(value); }
 
     /// <summary>Error object of a non-2xx JSON body (provider's <c>error.type</c> and <c>error.message</c>).</summary>
-    public string? ErrorBodyType { get; set; }
-    public string? ErrorBodyMessage { get; set; }
+    public string? ErrorBodyType { get; set => field = TelemetryText.Name(value); }
+    public string? ErrorBodyMessage { get; set => field = TelemetryText.Message(value); }
 
     /// <summary>The dialect's terminal event was seen (<c>message_stop</c>, <c>[DONE]</c>, <c>response.completed</c>...), or a whole JSON body was parsed.</summary>
     public bool Completed { get; set; }
@@ -80,5 +83,5 @@ internal sealed class ResponseFacts
         ContentChunks++;
     }
 
-    public void RecordProblem(string problem) => ObservationProblem ??= problem;
+    public void RecordProblem(string problem) => ObservationProblem ??= TelemetryText.Message(problem);
 }

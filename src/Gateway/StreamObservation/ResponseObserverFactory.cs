@@ -1,7 +1,6 @@
 using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.StreamObservation.Anthropic;
 using Glassbox.Gateway.StreamObservation.OpenAI;
-using Glassbox.Gateway.StreamObservation.Sse;
 
 namespace Glassbox.Gateway.StreamObservation;
 
@@ -11,12 +10,12 @@ internal static class ResponseObserverFactory
     /// <param name="dialect">The route's dialect; <see cref="ApiDialect.None"/> gives null (nothing is observed).</param>
     /// <param name="isEventStream">The response's content type is <c>text/event-stream</c>; otherwise the body is read as one JSON document.</param>
     /// <param name="facts">Where the observer writes what it learns.</param>
+    /// <param name="maxDocumentBytes">Largest JSON document parsed: a whole body, or the data of one SSE event.</param>
     public static IResponseObserver? Create(
         ApiDialect dialect,
         bool isEventStream,
         ResponseFacts facts,
-        int maxEventBytes = SseReader.DefaultMaxEventBytes,
-        int maxBodyBytes = JsonBodyObserver.DefaultMaxBodyBytes)
+        int maxDocumentBytes = ObservationLimits.DefaultMaxDocumentBytes)
     {
         if (dialect == ApiDialect.None)
         {
@@ -25,14 +24,14 @@ internal static class ResponseObserverFactory
 
         if (!isEventStream)
         {
-            return new JsonBodyObserver(dialect, facts, maxBodyBytes);
+            return new JsonBodyObserver(dialect, facts, maxDocumentBytes);
         }
 
         return dialect switch
         {
-            ApiDialect.AnthropicMessages => new AnthropicMessagesStreamObserver(facts, maxEventBytes),
-            ApiDialect.OpenAIChatCompletions => new OpenAIChatStreamObserver(facts, maxEventBytes),
-            ApiDialect.OpenAIResponses => new OpenAIResponsesStreamObserver(facts, maxEventBytes),
+            ApiDialect.AnthropicMessages => new AnthropicMessagesStreamObserver(facts, maxDocumentBytes),
+            ApiDialect.OpenAIChatCompletions => new OpenAIChatStreamObserver(facts, maxDocumentBytes),
+            ApiDialect.OpenAIResponses => new OpenAIResponsesStreamObserver(facts, maxDocumentBytes),
             _ => null,
         };
     }

@@ -1,5 +1,6 @@
 using Glassbox.SimulatedUpstream.Control;
 using Glassbox.SimulatedUpstream.Dialects;
+using Glassbox.SimulatedUpstream.Hostile;
 using Glassbox.SimulatedUpstream.Streaming;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,12 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
         if (plan.Fault == FaultKind.Status)
         {
             await WriteErrorAsync(http, api.Provider, plan.Status, null, plan);
+            return;
+        }
+
+        if (plan.Hostile != HostileKind.None)
+        {
+            await HostileResponses.WriteAsync(call, api);
             return;
         }
 

@@ -24,6 +24,8 @@ internal static class ControlHeaders
     public const string FailTimes = "x-sim-fail-times";
     public const string Scenario = "x-sim-scenario";
     public const string Compress = "x-sim-compress";
+    public const string Hostile = "x-sim-hostile";
+    public const string HostileBytes = "x-sim-hostile-bytes";
     public const string Id = "x-sim-id";
     public const string Created = "x-sim-created";
     public const string RetryDelay = "x-sim-retry-delay";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glassbox.SimulatedUpstream.Hostile;
 using Microsoft.Extensions.Primitives;
 
 namespace Glassbox.SimulatedUpstream.Control;
@@ -40,6 +41,12 @@ internal static class PlanReader
             ToolUsePromptTokens = Int(h, ControlHeaders.ToolUsePromptTokens, 0),
             FinishReason = Str(h, ControlHeaders.FinishReason),
             Compression = ChooseCompression(Str(h, ControlHeaders.Compress) ?? defaults.Compress, h.AcceptEncoding),
+            Hostile = HostileKinds.Parse(Str(h, ControlHeaders.Hostile)) is var hostile && HostileKinds.NeedsRawListener(hostile)
+                ? throw new FormatException($"{ControlHeaders.Hostile} {hostile} is served only by the raw listener ({nameof(RawHostileServer)}).")
+                : hostile,
+            HostileBytes = Str(h, ControlHeaders.HostileBytes) is { } hb
+                ? (long.TryParse(hb, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new FormatException($"{ControlHeaders.HostileBytes} must be a non-negative integer."))
+                : null,
             Ids = Str(h, ControlHeaders.Id) is { } id ? new CallIds(id) : CallIds.Random(),
             Created = created is null ? time.GetUtcNow().ToUnixTimeSeconds() : long.Parse(created, CultureInfo.InvariantCulture),
         };

@@ -35,6 +35,11 @@ internal sealed record SimulationPlan
 
     /// <summary><c>gzip</c>, <c>br</c> or null (only set when the client accepts it).</summary>
     public string? Compression { get; init; }
+    /// <summary>A broken-upstream behaviour instead of a normal answer (<c>x-sim-hostile</c>).</summary>
+    public Hostile.HostileKind Hostile { get; init; }
+
+    /// <summary>Size of the hostile part; null: the kind's default.</summary>
+    public long? HostileBytes { get; init; }
     public CallIds Ids { get; init; } = null!;
     public long Created { get; init; }
 }

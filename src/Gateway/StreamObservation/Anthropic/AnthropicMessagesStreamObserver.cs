@@ -9,7 +9,7 @@ namespace Glassbox.Gateway.StreamObservation.Anthropic;
 /// (stop reason, cumulative usage), <c>message_stop</c> (completed) and <c>error</c>.
 /// The event kind comes from the JSON <c>type</c>, or the SSE event name when that is absent.
 /// </summary>
-internal sealed class AnthropicMessagesStreamObserver(ResponseFacts facts, int maxEventBytes = SseReader.DefaultMaxEventBytes)
+internal sealed class AnthropicMessagesStreamObserver(ResponseFacts facts, int maxEventBytes = ObservationLimits.DefaultMaxDocumentBytes)
     : SseStreamObserver(facts, maxEventBytes)
 {
     private enum Kind

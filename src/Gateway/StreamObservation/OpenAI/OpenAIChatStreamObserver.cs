@@ -7,7 +7,7 @@ namespace Glassbox.Gateway.StreamObservation.OpenAI;
 /// ended by <c>data: [DONE]</c>. A chunk with non-empty generated content counts as one content delta;
 /// the <c>include_usage</c> chunk supplies token counts; a chunk with <c>error</c> is a stream error.
 /// </summary>
-internal sealed class OpenAIChatStreamObserver(ResponseFacts facts, int maxEventBytes = SseReader.DefaultMaxEventBytes)
+internal sealed class OpenAIChatStreamObserver(ResponseFacts facts, int maxEventBytes = ObservationLimits.DefaultMaxDocumentBytes)
     : SseStreamObserver(facts, maxEventBytes)
 {
     protected override string MalformedEventProblem => "Malformed JSON in an OpenAI chat stream chunk.";

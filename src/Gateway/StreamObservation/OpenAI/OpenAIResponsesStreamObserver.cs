@@ -9,7 +9,7 @@ namespace Glassbox.Gateway.StreamObservation.OpenAI;
 /// the stream with usage and status, and <c>{"type":"error"}</c> is a stream error. The event kind
 /// comes from the JSON <c>type</c>, or the SSE event name when that is absent.
 /// </summary>
-internal sealed class OpenAIResponsesStreamObserver(ResponseFacts facts, int maxEventBytes = SseReader.DefaultMaxEventBytes)
+internal sealed class OpenAIResponsesStreamObserver(ResponseFacts facts, int maxEventBytes = ObservationLimits.DefaultMaxDocumentBytes)
     : SseStreamObserver(facts, maxEventBytes)
 {
     private enum Kind

@@ -10,7 +10,7 @@ namespace Glassbox.Gateway.StreamObservation.Sse;
 /// </summary>
 internal sealed class SseReader : IDisposable
 {
-    public const int DefaultMaxEventBytes = 8 * 1024 * 1024;
+    public const int DefaultMaxEventBytes = ObservationLimits.DefaultMaxDocumentBytes;
 
     private const int MinBufferSize = 256;
     private const byte Cr = (byte)'\r';
