@@ -12,6 +12,7 @@ namespace Glassbox.Gateway.Tests.Faults;
 /// process (its own RSS, apart from the test's clients and the simulator), driven by every hostile upstream
 /// at once; the peak resident set (VmHWM) must stay under a fixed bound while every client gets all its bytes.
 /// </summary>
+[Collection(HeavyTrafficGroup.Name)]
 public sealed class BoundedMemoryTests(ITestOutputHelper output)
 {
     /// <summary>

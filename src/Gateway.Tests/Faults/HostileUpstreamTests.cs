@@ -11,6 +11,7 @@ namespace Glassbox.Gateway.Tests.Faults;
 /// gets exactly the upstream's bytes, the span says what the observer could not understand, and the
 /// side copy stays within its caps.
 /// </summary>
+[Collection(HeavyTrafficGroup.Name)]
 public sealed class HostileUpstreamTests : IAsyncLifetime
 {
     private GatewayHarness _harness = null!;

@@ -6,6 +6,7 @@ using Glassbox.Gateway.Tests.Infrastructure;
 namespace Glassbox.Gateway.Tests.Faults;
 
 /// <summary>Thousands of idle keep-alive connections do not starve the callers that do send requests.</summary>
+[Collection(HeavyTrafficGroup.Name)]
 public sealed class IdleConnectionsTests
 {
     private const int IdleConnections = 5000;

@@ -47,7 +47,7 @@ internal static class HostileResponses
                 await FillAsync(response.Body, bytes, call.Aborted);
                 await response.Body.WriteAsync("\"}\n\n"u8.ToArray(), call.Aborted);
                 // The stream then goes on as usual: telemetry must pick up again after the skipped event.
-                var channel = new SseChannel(response.Body, call, api.WriteErrorEventAsync);
+                var channel = new SseChannel(response.Body, call, api.WriteErrorEventAsync, api.Framing(call.Http.Request));
                 await api.StreamAsync(channel);
                 break;
 
