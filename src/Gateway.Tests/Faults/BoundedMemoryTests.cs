@@ -86,8 +86,7 @@ public sealed class BoundedMemoryTests(ITestOutputHelper output)
             request.Headers.AcceptEncoding.ParseAdd("gzip");
         }
 
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var outcome = await ClientOutcome.ReadAsync(response);
+        var outcome = await ClientOutcome.SendAsync(client, request);
         Assert.True(outcome.EndedCleanly, $"{path} {hostile}: the body broke");
         return ($"{path} {hostile ?? "normal"}", outcome.Bytes, expectedBytes);
     }

@@ -41,8 +41,9 @@ public sealed class BrokenUpstreamWireTests
 
         var outcome = await SendAsync(harness, AiRequests.Post("v1/messages", model, stream: false));
 
-        Assert.Equal(200, outcome.Status);
-        Assert.StartsWith("{\"id\":\"msg_short\"", outcome.HeadText, StringComparison.Ordinal);
+        // The response is aborted like the upstream's: the client may see the first bytes, or only the reset.
+        Assert.False(outcome.EndedCleanly);
+        Assert.True(outcome.Status == 0 || outcome.HeadText.StartsWith("{\"id\":\"msg_short\"", StringComparison.Ordinal), outcome.HeadText);
         var span = await harness.WaitForCallSpanAsync(model);
         Assert.Equal("upstream_interrupted", span.GetTagItem("glassbox.end_reason"));
         Assert.Equal("stream_interrupted", span.GetTagItem("ai.error.type"));
@@ -111,7 +112,6 @@ public sealed class BrokenUpstreamWireTests
     private static async Task<ClientOutcome> SendAsync(GatewayHarness harness, HttpRequestMessage request)
     {
         using var client = harness.CreateClient();
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        return await ClientOutcome.ReadAsync(response);
+        return await ClientOutcome.SendAsync(client, request);
     }
 }

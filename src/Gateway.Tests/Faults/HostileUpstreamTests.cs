@@ -97,8 +97,9 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
         var model = AiRequests.UniqueModel("shortbody");
         var outcome = await SendAsync(AiRequests.Post("v1/messages", model, stream: false, ("x-sim-hostile", "short-body")));
 
-        Assert.Equal(200, outcome.Status);
-        Assert.StartsWith("{\"id\":\"msg_", outcome.HeadText, StringComparison.Ordinal);
+        // The response is aborted like the upstream's: the client may see the first bytes, or only the reset.
+        Assert.False(outcome.EndedCleanly);
+        Assert.True(outcome.Status == 0 || outcome.HeadText.StartsWith("{\"id\":\"msg_", StringComparison.Ordinal), outcome.HeadText);
         var span = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal("upstream_interrupted", span.GetTagItem("glassbox.end_reason"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
@@ -135,7 +136,6 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
     private async Task<ClientOutcome> SendAsync(HttpRequestMessage request)
     {
         using var client = _harness.CreateClient();
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        return await ClientOutcome.ReadAsync(response);
+        return await ClientOutcome.SendAsync(client, request);
     }
 }

@@ -7,6 +7,28 @@ internal sealed record ClientOutcome(int Status, MediaTypeHeaderValue? ContentTy
 {
     private const int KeptBytes = 4096;
 
+    /// <summary>
+    /// Sends and reads. A response the gateway aborts (the upstream broke mid-body) may be reset before the client
+    /// has even read its headers: that is status 0, nothing received, not clean.
+    /// </summary>
+    public static async Task<ClientOutcome> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        }
+        catch (HttpRequestException)
+        {
+            return new ClientOutcome(0, null, 0, [], [], EndedCleanly: false);
+        }
+
+        using (response)
+        {
+            return await ReadAsync(response);
+        }
+    }
+
     /// <summary>Reads the whole body without keeping it (only its first and last 4 KB), tolerating a broken end.</summary>
     public static async Task<ClientOutcome> ReadAsync(HttpResponseMessage response)
     {
