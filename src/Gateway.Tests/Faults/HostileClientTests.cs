@@ -144,6 +144,20 @@ public sealed class HostileClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_LoneSurrogateEscapeInAPropertyName_ForwardedNot500()
+    {
+        var model = AiRequests.UniqueModel("surrogate");
+        using var client = _harness.CreateClient();
+
+        using var response = await client.SendAsync(AiRequests.PostRaw("v1/messages",
+            $$"""{"model":"{{model}}","max_tokens":8,"messag\ud800es":[{"role":"user","content":"hi"}]}"""));
+
+        // Forwarded and answered (the request reader used to throw here: a 500 from the gateway).
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(model, (await _harness.WaitForCallSpanAsync(model)).GetTagItem("gen_ai.request.model"));
+    }
+
+    [Fact]
     public async Task Send_HundredKilobyteModel_ForwardedSpanNameAndAttributeCapped()
     {
         var model = "big-" + new string('m', 100 * 1024);

@@ -31,6 +31,17 @@ public sealed class HostileRequestBodyTests
         Assert.Equal(1, facts.MessageCount);
     }
 
+    /// <summary>Found by <see cref="RequestFactsReaderProperties"/> (CsCheck seed 87FxQ7IdyFC1): it threw InvalidOperationException, a 500.</summary>
+    [Fact]
+    public void TryRead_LoneSurrogateEscapeInAPropertyName_ReadsWithoutThrowing()
+    {
+        var facts = RequestFactsReader.TryRead("""{"model":"claude","stream":true,"messag\ud800es":[]}"""u8, ApiDialect.AnthropicMessages, captureInput: true);
+
+        Assert.NotNull(facts);
+        Assert.Equal("claude", facts.Model);
+        Assert.True(facts.Stream);
+    }
+
     [Fact]
     public void TryRead_HundredKilobyteModel_KeepsTheCappedName()
     {

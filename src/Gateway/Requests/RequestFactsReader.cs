@@ -90,6 +90,12 @@ internal static class RequestFactsReader
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON the reader cannot transcode (a lone surrogate escape such as "\ud800" in a property
+            // name, found by RequestFactsReaderProperties): forwarded; telemetry keeps what was read before it.
+            return facts;
+        }
     }
 
     /// <summary>The string value, or null when it is not valid UTF-8 (the upstream judges the body; telemetry just skips it).</summary>

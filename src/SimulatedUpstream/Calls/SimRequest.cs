@@ -20,15 +20,20 @@ internal sealed record SimRequest(string Model, bool Stream, bool IncludeUsage)
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new FormatException("The request body must be a JSON object.");
-            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? ModelName(m) : "sim-model";
-            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-            var includeUsage = root.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object
-                && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
-            return new SimRequest(model, stream, includeUsage);
+            return Read(document);
         }
+    }
+
+    private static SimRequest Read(JsonDocument document)
+    {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new FormatException("The request body must be a JSON object.");
+        var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? ModelName(m) : "sim-model";
+        var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        var includeUsage = root.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object
+            && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
+        return new SimRequest(model, stream, includeUsage);
     }
 
     /// <summary>The providers answer 400 for a string that is not valid UTF-8.</summary>

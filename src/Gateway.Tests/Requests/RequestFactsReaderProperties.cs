@@ -1,0 +1,46 @@
+using System.Text;
+using CsCheck;
+using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Requests;
+using Glassbox.Gateway.Telemetry;
+using Glassbox.Gateway.Tests.Infrastructure;
+
+namespace Glassbox.Gateway.Tests.Requests;
+
+/// <summary>Properties of the request facts reader over mutated request bodies: it answers (facts or "not JSON"), never throws, keeps its caps.</summary>
+public sealed class RequestFactsReaderProperties
+{
+    private static readonly byte[][] Seeds =
+    [
+        .. new[] { "v1/messages", "v1/chat/completions", "v1/responses" }.Select(p => Encoding.UTF8.GetBytes(AiRequests.Body(p, "claude-sonnet-4-5", stream: true))),
+        """{"model":"gpt-4o","stop":["\n\n","END"],"stream_options":{"include_usage":true},"tools":[{"type":"function"}],"max_completion_tokens":9,"top_k":3}"""u8.ToArray(),
+        """{"model":"m","input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],"max_output_tokens":1e3}"""u8.ToArray(),
+    ];
+
+    public static TheoryData<string, bool> DialectsAndCapture() => new()
+    {
+        { nameof(ApiDialect.AnthropicMessages), false },
+        { nameof(ApiDialect.AnthropicMessages), true },
+        { nameof(ApiDialect.OpenAIChatCompletions), false },
+        { nameof(ApiDialect.OpenAIResponses), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(DialectsAndCapture))]
+    public void TryRead_MutatedBody_NeverThrowsAndKeepsPeerStringsBounded(string dialectName, bool capture)
+    {
+        var dialect = Enum.Parse<ApiDialect>(dialectName);
+        HostileInput.MutatedOneOf(Seeds, 8).Sample(bytes =>
+        {
+            var facts = RequestFactsReader.TryRead(bytes, dialect, capture);
+
+            if (facts?.Model is { } model)
+            {
+                Assert.True(model.Length <= TelemetryText.MaxNameChars);
+                Assert.DoesNotContain(model, char.IsControl);
+            }
+
+            Assert.True((facts?.StopSequences?.Length ?? 0) <= TelemetryText.MaxListItems);
+        }, iter: 3000, print: HostileInput.Show);
+    }
+}
