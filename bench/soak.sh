@@ -19,16 +19,19 @@ DURATION=$((MINUTES * 60))
 if [ "$MINUTES" -ge 30 ]; then WARMUP=300; FLAT=1200; else WARMUP=$((DURATION / 3)); FLAT=$((DURATION - WARMUP)); fi
 
 log() { echo "[soak $(date -u +%H:%M:%S)] $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() { # a random port nothing listens on (bash only: CI has no python)
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+}
 P_SIM=$(free_port); P_GW=$(free_port); P_DASH_UI=$(free_port); P_DASH_GRPC=$(free_port); P_DASH_HTTP=$(free_port)
 
 log "building (Release)"
 for project in src/SimulatedUpstream src/Gateway bench/Soak; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly; exit 1; }
 done
-SIM_DLL=$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll
-GW_DLL=$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll
-SOAK_DLL=$ROOT/bench/Soak/bin/Release/net10.0/Glassbox.Bench.Soak.dll
 DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
 if [ ! -f "$DASHBOARD" ]; then
   log "restoring the Aspire dashboard package (PackageDownload of Gateway.Tests)"
@@ -41,6 +44,11 @@ mkdir -p "$ROOT/bench/results"
 REPORT=$ROOT/bench/results/soak-$(date -u +%Y%m%d-%H%M%S)-${MINUTES}min.md
 WORK=$(mktemp -d /tmp/glassbox-soak.XXXXXX)
 log "report: $REPORT  (server logs: $WORK)"
+# The servers run from copies, so a rebuild during a long run cannot replace their assemblies under them.
+for dir in src/SimulatedUpstream src/Gateway bench/Soak; do mkdir -p "$WORK/bin/$dir" && cp -r "$ROOT/$dir/bin/Release/net10.0/." "$WORK/bin/$dir/"; done
+SIM_DLL=$WORK/bin/src/SimulatedUpstream/Glassbox.SimulatedUpstream.dll
+GW_DLL=$WORK/bin/src/Gateway/Glassbox.Gateway.dll
+SOAK_DLL=$WORK/bin/bench/Soak/Glassbox.Bench.Soak.dll
 
 PIDS=()
 cleanup() {

@@ -13,8 +13,7 @@ public sealed class RequestFactsReaderProperties
     private static readonly byte[][] Seeds =
     [
         .. new[] { "v1/messages", "v1/chat/completions", "v1/responses" }.Select(p => Encoding.UTF8.GetBytes(AiRequests.Body(p, "claude-sonnet-4-5", stream: true))),
-        """{"model":"gpt-4o","stop":["\n\n","END"],"stream_options":{"include_usage":true},"tools":[{"type":"function"}],"max_completion_tokens":9,"top_k":3}"""u8.ToArray(),
-        """{"model":"m","input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],"max_output_tokens":1e3}"""u8.ToArray(),
+        .. FuzzCorpus.Files("requests").Select(File.ReadAllBytes),
     ];
 
     public static TheoryData<string, bool> DialectsAndCapture() => new()

@@ -76,6 +76,86 @@ public sealed class SecretsTests
         AssertClean(Texts(spans).Concat(MetricTexts(harness, lastModel: "secret-disconnect")).Concat(LogTexts(harness)), Forbidden);
     }
 
+    /// <summary>
+    /// Keys in every place an SDK puts one (<c>x-api-key</c>, <c>Authorization</c>, <c>x-goog-api-key</c>, <c>?key=</c>),
+    /// through hostile upstreams and the gateway's own error answers: no key and no prompt in any span, metric, log
+    /// line, nor in any error body the gateway wrote.
+    /// </summary>
+    [Fact]
+    public async Task Calls_HostileUpstreamsAndKeysInEveryLocation_NoSecretInTelemetryOrErrorBodies()
+    {
+        const string GoogleKey = "AIzaSy-google-secret-key-9d1e";
+        const string QueryKey = "query-secret-key-44b7";
+        string[] forbidden = [.. Forbidden, GoogleKey, QueryKey];
+        await using var raw = new Glassbox.SimulatedUpstream.Hostile.RawHostileServer(Glassbox.SimulatedUpstream.Hostile.HostileKind.MalformedStatus);
+        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Glassbox:MaxRequestBodyBytes"] = "4096",
+            ["Glassbox:Upstreams:Anthropic:Retry:MaxRetries"] = "0",
+            ["Glassbox:Upstreams:OpenAI:Retry:MaxRetries"] = "0",
+            ["Glassbox:Upstreams:Broken:BaseUrl"] = raw.Uri.ToString().TrimEnd('/'),
+            ["Glassbox:Upstreams:Broken:Provider"] = "broken",
+            ["Glassbox:Upstreams:Broken:Api"] = "OpenAI",
+            ["Glassbox:Upstreams:Broken:PathPrefix"] = "/broken",
+        });
+        using var client = harness.CreateClient();
+        var traces = new List<ActivityTraceId>();
+        var bodies = new List<(string Where, string Text)>();
+
+        async Task SendAsync(string path, string model, bool stream, params (string, string)[] headers)
+        {
+            var dialectPath = path.StartsWith("broken/", StringComparison.Ordinal) ? path["broken/".Length..] : path;
+            using var request = AiRequests.PostRaw(path + $"?key={QueryKey}", AiRequests.Body(dialectPath, model, stream), [("x-goog-api-key", GoogleKey), .. headers]);
+            HttpResponseMessage response;
+            string body;
+            try
+            {
+                response = await client.SendAsync(request);
+                body = await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException)
+            {
+                // The gateway aborted the response as the upstream broke it (short-body): found through its model.
+                traces.Add((await harness.WaitForCallSpanAsync(model)).TraceId);
+                return;
+            }
+
+            using (response)
+            {
+                if ((int)response.StatusCode >= 400 && !response.Headers.Contains("request-id") && !response.Headers.Contains("x-request-id"))
+                {
+                    bodies.Add(($"gateway's {(int)response.StatusCode} body for {model}", body)); // written by the gateway, not the upstream
+                }
+
+                traces.Add(TraceOf(response));
+            }
+        }
+
+        foreach (var hostile in new[] { "html-200", "sse-json", "short-body", "close-before-headers" })
+        {
+            await SendAsync("v1/messages", $"secret-{hostile}", stream: true, ("x-sim-hostile", hostile));
+        }
+
+        await SendAsync("v1/chat/completions", "secret-retry-after", stream: false, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after", "99999"));
+        await SendAsync("v1/messages", "secret-huge-event", stream: true, ("x-sim-hostile", "huge-event"), ("x-sim-hostile-bytes", "100000"));
+        await SendAsync("broken/v1/chat/completions", "secret-malformed-status", stream: false);
+        await SendAsync("v1/responses", "secret-" + new string('x', 300) + AiRequests.Prompt, stream: false);
+        using (var tooLarge = AiRequests.PostRaw($"v1/messages?key={QueryKey}",
+                   $$"""{"model":"secret-413","messages":[{"role":"user","content":"{{string.Concat(Enumerable.Repeat(AiRequests.Prompt + " ", 200))}}"}]}"""))
+        using (var response = await client.SendAsync(tooLarge))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            bodies.Add(("gateway's 413 body", await response.Content.ReadAsStringAsync()));
+            traces.Add(TraceOf(response));
+        }
+
+        Assert.Contains(bodies, b => b.Where.Contains("502", StringComparison.Ordinal));
+        await WaitForServerSpansAsync(harness, traces);
+        var spans = traces.SelectMany(harness.SpansOfTrace).ToList();
+        Assert.Equal(9, spans.Count(s => s.Source.Name == "Glassbox.Gateway" && s.Kind == ActivityKind.Client));
+        AssertClean(Texts(spans).Concat(MetricTexts(harness, lastModel: "secret-413")).Concat(LogTexts(harness)).Concat(bodies), forbidden);
+    }
+
     [Fact]
     public async Task Calls_WithContentCaptureOn_PromptOnlyInInputMessagesAndKeyNowhere()
     {
