@@ -85,6 +85,13 @@ public static class GatewayApp
         builder.Services.AddSingleton<PriceTable>();
         builder.Services.AddHostedService<PriceFileReloader>();
         builder.Services.AddSingleton<GatewayInstrumentation>();
+        builder.Services.AddOptions<Telemetry.Cardinality.MetricDimensionOptions>()
+            .BindConfiguration(Telemetry.Cardinality.MetricDimensionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new Telemetry.Cardinality.DimensionLimits(
+            services.GetRequiredService<IOptions<Telemetry.Cardinality.MetricDimensionOptions>>().Value.MaxValuesPerDimension,
+            services.GetRequiredService<GatewayInstrumentation>().DimensionOverflow));
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<Resilience.UpstreamPipelines>();
         builder.Services.AddSingleton<RateLimitHeadroom>();

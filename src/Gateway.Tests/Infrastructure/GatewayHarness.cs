@@ -218,8 +218,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Collects metrics now and sums every point of one counter exported by this gateway (0 when none).</summary>
-    public long CounterTotal(string instrument)
+    /// <summary>Collects metrics now and sums the points of one counter (0 when none), optionally only those with one tag value.</summary>
+    public long CounterTotal(string instrument, (string Key, string Value)? tag = null)
     {
         _meterProvider?.ForceFlush();
         lock (Metrics)
@@ -231,7 +231,16 @@ internal sealed class GatewayHarness : IAsyncDisposable
             {
                 foreach (ref readonly var point in last.GetMetricPoints())
                 {
-                    total += point.GetSumLong();
+                    var matches = tag is null;
+                    foreach (var pair in point.Tags)
+                    {
+                        matches |= tag is { } wanted && pair.Key == wanted.Key && Equals(pair.Value, wanted.Value);
+                    }
+
+                    if (matches)
+                    {
+                        total += point.GetSumLong();
+                    }
                 }
             }
 

@@ -88,6 +88,9 @@ internal sealed class AiCall
     /// <summary>Who the call is for (app, endpoint, user, tags, API key id and alias), read once from the request.</summary>
     public Attribution.CallAttribution Attribution { get; init; } = Gateway.Attribution.CallAttribution.None;
 
+    /// <summary><c>gen_ai.request.model</c> as metrics record it: the caller's value, or <c>_other</c> past the dimension's cap.</summary>
+    public string? MetricModel { get; init; }
+
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }
 

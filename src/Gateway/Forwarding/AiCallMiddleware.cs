@@ -4,6 +4,7 @@ using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.Resilience;
 using Glassbox.Gateway.Telemetry;
+using Glassbox.Gateway.Telemetry.Cardinality;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -28,6 +29,7 @@ internal sealed class AiCallMiddleware(
     PhaseSpans phaseSpans,
     TimeProvider time,
     Attribution.AttributionReader attribution,
+    DimensionLimits dimensions,
     IOptions<GlassboxOptions> options,
     Lifecycle.DrainCoordinator drain,
     ILogger<AiCallMiddleware> logger)
@@ -62,6 +64,7 @@ internal sealed class AiCallMiddleware(
             Attribution = attribution.Read(context.Request, Auth.InboundKeyLocations.Find(context.Request, route.Upstream.Api),
                 context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId),
             ClientAddress = Ingress.ClientAddressFeature.Of(context),
+            MetricModel = dimensions.For(GenAI.RequestModel).Apply(facts?.Model),
         };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, phaseSpans, call);

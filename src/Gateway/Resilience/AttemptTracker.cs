@@ -57,7 +57,7 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         instrumentation.Retries.Add(1,
             new KeyValuePair<string, object?>(Own.Upstream, call.Route.UpstreamName),
             new KeyValuePair<string, object?>(GenAI.ProviderName, call.Route.Upstream.Provider),
-            new KeyValuePair<string, object?>(GenAI.RequestModel, call.Request.Model),
+            new KeyValuePair<string, object?>(GenAI.RequestModel, call.MetricModel),
             new KeyValuePair<string, object?>(Own.RetryReason, reason));
         if (call.Activity is { } parent)
         {

@@ -21,9 +21,12 @@ internal sealed class CallTelemetry
     private readonly bool _ai;
     private readonly bool _captureContent;
     private readonly int _maxContentChars;
+    private readonly Cardinality.DimensionValueLimit _responseModels;
 
-    public CallTelemetry(GatewayInstrumentation instrumentation, PhaseSpans phaseSpans, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options, ILogger<CallTelemetry> logger)
+    public CallTelemetry(GatewayInstrumentation instrumentation, PhaseSpans phaseSpans, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options,
+        Cardinality.DimensionLimits dimensions, ILogger<CallTelemetry> logger)
     {
+        _responseModels = dimensions.For(GenAI.ResponseModel);
         _phaseSpans = phaseSpans;
         _instrumentation = instrumentation;
         _prices = prices;
@@ -340,8 +343,8 @@ internal sealed class CallTelemetry
     }
 
     /// <remarks>
-    /// Every dimension is bounded: configured names (upstream, route, provider), the model names the callers
-    /// send, and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
+    /// Every dimension is bounded: configured names (upstream, route, provider), the model names (capped per
+    /// dimension by <see cref="Cardinality.DimensionLimits"/>, since callers choose them), and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
     /// </remarks>
     private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, CostEstimate? cost,
         double? outputTokensPerSecond, double? overheadSeconds, double frequency)
@@ -351,14 +354,14 @@ internal sealed class CallTelemetry
         {
             { GenAI.OperationName, OperationChat },
             { GenAI.ProviderName, call.Route.Upstream.Provider },
-            { GenAI.RequestModel, call.Request.Model },
+            { GenAI.RequestModel, call.MetricModel },
             { GenAI.RequestStream, call.Request.Stream },
             { Common.ServerAddress, call.Route.ServerAddress },
             { Common.ServerPort, call.Route.ServerPort },
             { Own.Upstream, call.Route.UpstreamName },
             { Own.Route, call.Route.Path },
         };
-        if (facts.ResponseModel is { } responseModel)
+        if (_responseModels.Apply(facts.ResponseModel) is { } responseModel)
         {
             tags.Add(GenAI.ResponseModel, responseModel);
         }

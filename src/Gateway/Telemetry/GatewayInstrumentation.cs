@@ -31,6 +31,10 @@ internal sealed class GatewayInstrumentation : IDisposable
             "Streams that ended before their terminal event (upstream broke, client left, timeout).");
         Retries = meter.CreateCounter<long>(TelemetryNames.Own.MetricRetries, "{retry}",
             "Upstream attempts retried by the gateway, by upstream, model and reason.");
+        DimensionOverflow = meter.CreateCounter<long>(TelemetryNames.Own.MetricDimensionOverflow, "{call}",
+            "Calls whose value of a capped dimension was recorded as _other, by glassbox.metric.dimension.");
+        ObserverFailures = meter.CreateCounter<long>(TelemetryNames.Own.MetricObserverFailures, "{call}",
+            "Calls whose telemetry is incomplete because observing the body failed, by provider and glassbox.observer.failure.");
         AuthRejected = meter.CreateCounter<long>(TelemetryNames.Own.MetricAuthRejected, "{request}",
             "Requests refused for a missing or wrong gateway key, by upstream and reason.");
         CircuitTransitions = meter.CreateCounter<long>(TelemetryNames.Own.MetricCircuitTransitions, "{transition}",
@@ -65,6 +69,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public Counter<long> Tokens { get; }
     public Histogram<double> OutputTokenRate { get; }
     public Counter<long> AuthRejected { get; }
+    public Counter<long> DimensionOverflow { get; }
+    public Counter<long> ObserverFailures { get; }
     public Counter<long> SamplingKept { get; }
     public Counter<long> SamplingDropped { get; }
 

@@ -91,6 +91,8 @@ internal static class TelemetryNames
         public const string TimeoutKind = "glassbox.timeout";
         public const string ApiKeyId = "glassbox.api_key.id";
         public const string AuthReason = "glassbox.auth.reason";
+        public const string MetricDimension = "glassbox.metric.dimension";
+        public const string ObserverFailure = "glassbox.observer.failure";
 
         /// <summary>Metric dimension: the call read input from the provider's prompt cache (<c>true</c>/<c>false</c>; absent when no usage was reported).</summary>
         public const string CacheHit = "glassbox.cache_hit";
@@ -146,6 +148,8 @@ internal static class TelemetryNames
         public const string MetricAbortedStreams = "glassbox.stream.aborted";
         public const string MetricRetries = "glassbox.retries";
         public const string MetricAuthRejected = "glassbox.auth.rejected";
+        public const string MetricDimensionOverflow = "glassbox.metric.dimension_overflow";
+        public const string MetricObserverFailures = "glassbox.observer.failures";
         public const string MetricCircuitTransitions = "glassbox.circuit_breaker.transitions";
         public const string MetricCost = "glassbox.cost";
         public const string MetricSamplingKept = "glassbox.sampling.kept";
