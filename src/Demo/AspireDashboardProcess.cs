@@ -19,8 +19,8 @@ internal readonly record struct DashboardPorts(int Ui, int OtlpGrpc, int OtlpHtt
 /// <summary>
 /// The standalone Aspire dashboard (trace viewer, OTLP backend and JSON query API) as a local process — no
 /// Docker. The executable comes from the NuGet package Aspire.Dashboard.Sdk.linux-x64, downloaded at restore
-/// time by a PackageDownload in Demo.csproj; its path is baked into this assembly as
-/// <c>AssemblyMetadata("AspireDashboardPath")</c> (override: env <c>ASPIRE_DASHBOARD_PATH</c>).
+/// time by a PackageDownload in Demo.csproj, and is looked up in this machine's NuGet packages folder at run
+/// time (override: env <c>ASPIRE_DASHBOARD_PATH</c>).
 /// The one launcher of the repository: the demo uses it, and so does the tests' <c>AspireDashboard</c>.
 /// </summary>
 internal sealed class AspireDashboardProcess : IAsyncDisposable
@@ -80,21 +80,28 @@ internal sealed class AspireDashboardProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The dashboard executable: $ASPIRE_DASHBOARD_PATH, else the path the build baked into this assembly.</summary>
-    public static string ExecutablePath
-    {
-        get
-        {
-            var overridden = Environment.GetEnvironmentVariable(PathOverrideVariable);
-            if (!string.IsNullOrEmpty(overridden))
-            {
-                return overridden;
-            }
+    /// <summary>The dashboard executable: $ASPIRE_DASHBOARD_PATH, else the package's place in this machine's NuGet packages folder.</summary>
+    public static string ExecutablePath => ResolveExecutablePath(Environment.GetEnvironmentVariable);
 
-            return typeof(AspireDashboardProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .FirstOrDefault(a => a.Key == "AspireDashboardPath")?.Value
-                ?? throw new InvalidOperationException("Glassbox.Demo carries no AspireDashboardPath metadata; see Demo.csproj.");
+    /// <summary>
+    /// Where the dashboard executable is, given the environment: the override, else the package (id/version
+    /// baked into this assembly, never a path) under <c>$NUGET_PACKAGES</c> or <c>~/.nuget/packages</c>, as NuGet restores it.
+    /// </summary>
+    public static string ResolveExecutablePath(Func<string, string?> environment)
+    {
+        var overridden = environment(PathOverrideVariable);
+        if (!string.IsNullOrEmpty(overridden))
+        {
+            return overridden;
         }
+
+        var package = typeof(AspireDashboardProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "AspireDashboardPackage")?.Value
+            ?? throw new InvalidOperationException("Glassbox.Demo carries no AspireDashboardPackage metadata; see Demo.csproj.");
+        var packages = environment("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        return Path.Combine(packages, package, "tools", "Aspire.Dashboard");
     }
 
     /// <summary>

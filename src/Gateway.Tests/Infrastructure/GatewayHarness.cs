@@ -109,9 +109,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>A client whose dispose really closes sockets and that never drains a body.</summary>
-    public HttpClient CreateClient(TimeSpan? timeout = null) =>
+    /// <param name="timeout">Per request.</param>
+    /// <param name="maxConnections">Cap on connections to the gateway (1: every request waits for the previous one).</param>
+    public HttpClient CreateClient(TimeSpan? timeout = null, int maxConnections = int.MaxValue) =>
         new(new SocketsHttpHandler
         {
+            MaxConnectionsPerServer = maxConnections,
             MaxResponseDrainSize = 0,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             // The test process listens to HttpClient activities too; a real caller would not add a second traceparent.

@@ -97,7 +97,7 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_ResetAfterFirstBytes_NeverRetried()
+    public async Task Stream_ResetAfterFirstBytes_NeverRetriedAndTheClientSeesTheBreak()
     {
         var model = AiRequests.UniqueModel("noretryafterbytes");
         var scenario = Guid.NewGuid().ToString("N");
@@ -105,18 +105,18 @@ public sealed class RetryTests : IAsyncLifetime
         using var response = await client.SendAsync(AiRequests.Post("v1/messages", model, stream: true,
             ("x-sim-fault", "reset"), ("x-sim-fault-after", "2"), ("x-sim-fail-times", "5"), ("x-sim-scenario", scenario)),
             HttpCompletionOption.ResponseHeadersRead);
-        try
-        {
-            await response.Content.ReadAsStringAsync();
-        }
-        catch (HttpRequestException)
-        {
-            // A clean close is expected, but a reset must not fail this test: the count below is what matters.
-        }
 
+        // The reset comes between two events: the stream ends with the dialect's error event, not a retried answer.
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("word1", body, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", body, StringComparison.Ordinal);
+        Assert.Contains("event: error", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("message_stop", body, StringComparison.Ordinal);
         var call = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal(1, Stats.ScenarioAttempts(scenario));
         Assert.Equal(0, call.GetTagItem("ai.retry_count"));
+        Assert.Equal("upstream_interrupted", call.GetTagItem("glassbox.end_reason"));
     }
 
     [Fact]

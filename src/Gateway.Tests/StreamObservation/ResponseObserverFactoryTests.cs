@@ -5,6 +5,7 @@ using Glassbox.Gateway.StreamObservation.OpenAI;
 
 namespace Glassbox.Gateway.Tests.StreamObservation;
 
+/// <summary>The observer the gateway picks for a response understands that response: a wrong pick would lose its usage.</summary>
 public sealed class ResponseObserverFactoryTests
 {
     [Theory]
@@ -15,21 +16,48 @@ public sealed class ResponseObserverFactoryTests
         Assert.Null(ResponseObserverFactory.Create(ApiDialect.None, isEventStream, new ResponseFacts()));
     }
 
-    [Theory]
-    [InlineData((int)ApiDialect.AnthropicMessages, true, typeof(AnthropicMessagesStreamObserver))]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, true, typeof(OpenAIChatStreamObserver))]
-    [InlineData((int)ApiDialect.OpenAIResponses, true, typeof(OpenAIResponsesStreamObserver))]
-    [InlineData((int)ApiDialect.AnthropicMessages, false, typeof(JsonBodyObserver))]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, false, typeof(JsonBodyObserver))]
-    [InlineData((int)ApiDialect.OpenAIResponses, false, typeof(JsonBodyObserver))]
-    public void Create_DialectAndContentType_PicksDisposableObserver(int dialectValue, bool isEventStream, Type expected)
+    /// <summary>Each dialect's own body, streamed or whole, with the input tokens it reports.</summary>
+    public static TheoryData<int, bool, string, long> Bodies() => new()
     {
-        var dialect = (ApiDialect)dialectValue;
-        var observer = ResponseObserverFactory.Create(dialect, isEventStream, new ResponseFacts());
+        { (int)ApiDialect.AnthropicMessages, true, "recording:anthropic-text.sse", 0 },
+        { (int)ApiDialect.OpenAIChatCompletions, true, "recording:openai-chat-text.sse", 0 },
+        { (int)ApiDialect.OpenAIResponses, true, "recording:openai-responses-text.sse", 0 },
+        { (int)ApiDialect.AnthropicMessages, false, """{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":"end_turn","usage":{"input_tokens":12,"output_tokens":6}}""", 12 },
+        { (int)ApiDialect.OpenAIChatCompletions, false, """{"id":"c1","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29}}""", 19 },
+        { (int)ApiDialect.OpenAIResponses, false, """{"id":"resp_1","object":"response","status":"completed","model":"m","output":[],"usage":{"input_tokens":36,"output_tokens":87,"total_tokens":123}}""", 36 },
+    };
 
-        Assert.IsType(expected, observer);
-        Assert.IsAssignableFrom<IDisposable>(observer);
-        ((IDisposable)observer!).Dispose();
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Create_DialectAndContentType_TheObserverUnderstandsThatDialectsBody(int dialectValue, bool isEventStream, string body, long inputTokens)
+    {
+        var facts = new ResponseFacts();
+        var bytes = body.StartsWith("recording:", StringComparison.Ordinal) ? Recordings.Load(body["recording:".Length..]) : System.Text.Encoding.UTF8.GetBytes(body);
+        var observer = ResponseObserverFactory.Create((ApiDialect)dialectValue, isEventStream, facts)!;
+
+        observer.OnBytes(bytes, 1);
+        observer.OnEnd(2);
+        ((IDisposable)observer).Dispose();
+
+        Assert.True(facts.Completed);
+        Assert.NotNull(facts.InputTokens);
+        if (inputTokens > 0)
+        {
+            Assert.Equal(inputTokens, facts.InputTokens);
+        }
+    }
+
+    [Fact]
+    public void Create_StreamOfAnotherDialect_NotUnderstoodAsComplete()
+    {
+        var facts = new ResponseFacts();
+        var observer = ResponseObserverFactory.Create(ApiDialect.OpenAIChatCompletions, isEventStream: true, facts)!;
+
+        observer.OnBytes(Recordings.Load("anthropic-text.sse"), 1);
+        observer.OnEnd(2);
+        ((IDisposable)observer).Dispose();
+
+        Assert.False(facts.Completed);
     }
 
     [Fact]

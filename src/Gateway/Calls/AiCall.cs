@@ -106,8 +106,8 @@ internal sealed class AiCall
     /// <summary>The tee installed on the response, if the upstream answered.</summary>
     public IDisposable? Tee { get; set; }
 
-    /// <summary>Work still reading the side copy (decompression); awaited before the call is finished.</summary>
-    public Task ObservationCompleted { get; set; } = Task.CompletedTask;
+    /// <summary>Work still reading the side copy (decompression); awaited (or abandoned) before the call is finished.</summary>
+    public IBackgroundObservation? BackgroundObservation { get; set; }
 
     /// <summary>The tee's end-of-stream record; the first report wins (a later dispose adds nothing).</summary>
     public void ReportStreamEnd(StreamEnd end) => Interlocked.CompareExchange(ref _streamEnd, end, null);

@@ -3,6 +3,7 @@ using Glassbox.Gateway.Configuration;
 using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.Resilience;
+using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.Telemetry.Cardinality;
 using Microsoft.AspNetCore.Connections;
@@ -256,15 +257,25 @@ internal sealed class AiCallMiddleware(
             attempt.HeldBack ? null : call.StreamEnd);
     }
 
-    private static async Task WaitForObservationAsync(AiCall call)
+    /// <summary>
+    /// Gives the side-copy decoder a grace period on the gateway's clock; past it the decoder is abandoned,
+    /// so nothing writes the call's facts while its telemetry is being written.
+    /// </summary>
+    private async Task WaitForObservationAsync(AiCall call)
     {
+        if (call.BackgroundObservation is not { } background)
+        {
+            return;
+        }
+
         try
         {
-            await call.ObservationCompleted.WaitAsync(ObservationGrace);
+            await background.Completion.WaitAsync(ObservationGrace, time);
         }
         catch (TimeoutException)
         {
-            call.Response.RecordProblem("side-copy decoding did not finish in time");
+            background.Abandon();
+            call.Response.RecordObserverFailure(ObserverFailures.DecodeTimeout, "side-copy decoding did not finish in time");
         }
     }
 

@@ -85,7 +85,7 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
             if (observer is not null && DecompressingObserver.CanDecode(encoding))
             {
                 var decompressing = DecompressingObserver.Create(encoding, observer, call.Response, time, maxObservedBodyBytes);
-                call.ObservationCompleted = decompressing.Completion;
+                call.BackgroundObservation = decompressing;
                 observer = decompressing;
             }
             else if (observer is not null)

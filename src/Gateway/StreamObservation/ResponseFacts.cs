@@ -83,5 +83,15 @@ internal sealed class ResponseFacts
         ContentChunks++;
     }
 
+    /// <summary>Why observing failed (<see cref="ObserverFailures"/>), when it did: counted in <c>glassbox.observer.failures</c>.</summary>
+    public string? ObserverFailure { get; private set; }
+
     public void RecordProblem(string problem) => ObservationProblem ??= TelemetryText.Message(problem);
+
+    /// <summary>The gateway's own observation failed (not the body): the span says why, a metric counts it.</summary>
+    public void RecordObserverFailure(string failure, string problem)
+    {
+        ObserverFailure ??= failure;
+        RecordProblem(problem);
+    }
 }

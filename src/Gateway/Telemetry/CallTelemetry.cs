@@ -143,6 +143,12 @@ internal sealed class CallTelemetry
 
         activity?.Stop();
         RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, outputTokensPerSecond, overheadSeconds, frequency);
+        if (facts.ObserverFailure is { } failure)
+        {
+            _instrumentation.ObserverFailures.Add(1,
+                new KeyValuePair<string, object?>(GenAI.ProviderName, call.Route.Upstream.Provider),
+                new KeyValuePair<string, object?>(Own.ObserverFailure, failure));
+        }
 
         if (!_logger.IsEnabled(error is null ? LogLevel.Information : LogLevel.Warning))
         {

@@ -87,9 +87,12 @@ public sealed class DecompressingObserverTests
         // The copy loop hands over the last bytes, writes them to the client, and only then reads EOF:
         // the side copy may have decoded everything by then.
         var facts = new ResponseFacts();
-        var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), facts, _time);
-        observer.OnBytes(Compress(encoding, Encoding.UTF8.GetBytes(JsonBody)), _time.GetTimestamp());
-        await Task.Delay(100);
+        var plain = Encoding.UTF8.GetBytes(JsonBody);
+        var inner = new SignallingObserver(new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), plain.Length);
+        var observer = DecompressingObserver.Create(encoding, inner, facts, _time);
+        observer.OnBytes(Compress(encoding, plain), _time.GetTimestamp());
+        await inner.AllBytesSeen.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, inner.Ends);
 
         observer.OnEnd(_time.GetTimestamp());
         await observer.Completion.WaitAsync(TimeSpan.FromSeconds(5));
@@ -106,7 +109,8 @@ public sealed class DecompressingObserverTests
         var facts = new ResponseFacts();
         var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), facts, _time);
         observer.OnBytes(Encoding.UTF8.GetBytes(JsonBody), _time.GetTimestamp());
-        await Task.Delay(100); // the decoder rejects the first bytes long before the body ends
+        await observer.DecodingStopped.WaitAsync(TimeSpan.FromSeconds(5)); // the decoder rejected the first bytes before the body ended
+        Assert.Null(facts.ObservationProblem); // not yet known whether the body ended cleanly
 
         observer.OnEnd(_time.GetTimestamp());
         await observer.Completion.WaitAsync(TimeSpan.FromSeconds(5));
@@ -173,6 +177,33 @@ public sealed class DecompressingObserverTests
         Assert.Contains("gzip", facts.ObservationProblem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Abandon_WhileTheInnerObserverIsBusy_NothingReachesTheFactsAfterItReturned()
+    {
+        var plain = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("data: {\"type\":\"ping\"}\n\n", 8000)));
+        var facts = new ResponseFacts();
+        var inner = new GatedObserver();
+        var observer = DecompressingObserver.Create("gzip", inner, facts, _time);
+        observer.OnBytes(Compress("gzip", plain), _time.GetTimestamp());
+        observer.OnEnd(_time.GetTimestamp());
+        await inner.Entered.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var abandoning = Task.Run(observer.Abandon);
+        while (!observer.AbandonRequested)
+        {
+            await Task.Yield();
+        }
+
+        inner.Release();
+        await abandoning.WaitAsync(TimeSpan.FromSeconds(5));
+        var callsWhenAbandoned = inner.Calls;
+        await observer.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(callsWhenAbandoned, inner.Calls);
+        Assert.True(inner.Calls < plain.Length / (16 * 1024), $"{inner.Calls} chunks observed: decoding went on");
+        Assert.Equal(0, inner.Ends);
+    }
+
     [Theory]
     [InlineData("gzip", true)]
     [InlineData("GZIP", true)]
@@ -203,6 +234,59 @@ public sealed class DecompressingObserverTests
         await observer.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         observer.Dispose();
         return facts;
+    }
+
+    /// <summary>Passes everything on and signals once a given number of decoded bytes arrived.</summary>
+    private sealed class SignallingObserver(IResponseObserver inner, int expectedBytes) : IResponseObserver
+    {
+        private readonly TaskCompletionSource _allBytesSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _bytes;
+
+        public Task AllBytesSeen => _allBytesSeen.Task;
+        public int Ends { get; private set; }
+
+        public void OnBytes(ReadOnlySpan<byte> chunk, long timestamp)
+        {
+            inner.OnBytes(chunk, timestamp);
+            if ((_bytes += chunk.Length) >= expectedBytes)
+            {
+                _allBytesSeen.TrySetResult();
+            }
+        }
+
+        public void OnEnd(long timestamp)
+        {
+            Ends++;
+            inner.OnEnd(timestamp);
+        }
+    }
+
+    /// <summary>Blocks in its first OnBytes until released, like an observer that takes long on one chunk.</summary>
+    private sealed class GatedObserver : IResponseObserver, IDisposable
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _gate = new();
+        private int _calls;
+        private int _ends;
+
+        public Task Entered => _entered.Task;
+        public int Calls => Volatile.Read(ref _calls);
+        public int Ends => Volatile.Read(ref _ends);
+
+        public void Release() => _gate.Set();
+
+        public void OnBytes(ReadOnlySpan<byte> chunk, long timestamp)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                _entered.TrySetResult();
+                _gate.Wait(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        public void OnEnd(long timestamp) => Interlocked.Increment(ref _ends);
+
+        public void Dispose() => _gate.Dispose();
     }
 
     private static IResponseObserver StreamObserver(string recording, ResponseFacts facts) => recording switch

@@ -11,7 +11,7 @@ namespace Glassbox.Gateway.StreamObservation.Decompression;
 /// (a gzip bomb costs bounded CPU), and gives up when more than <see cref="ObservationLimits.DecoderBacklogFactor"/>
 /// × the cap of compressed bytes wait for the decoder (memory stays bounded); either is recorded as a problem.
 /// </summary>
-internal sealed class DecompressingObserver : IResponseObserver, IDisposable
+internal sealed class DecompressingObserver : IResponseObserver, IBackgroundObservation, IDisposable
 {
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly IResponseObserver _inner;
@@ -24,6 +24,12 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
     private volatile bool _stopped; // the decoder is done (cap or error): the writer stops writing
     private bool _endedCleanly;
     private int _writerCompleted;
+    private bool _abandonRequested;
+
+    // Held while the decoder hands decoded bytes (or the end) to the inner observer, which writes the call's facts.
+    private readonly Lock _factsWriter = new();
+
+    private readonly TaskCompletionSource _decodingStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DecompressingObserver(string encoding, IResponseObserver inner, ResponseFacts facts, TimeProvider time, int maxDocumentBytes)
     {
@@ -37,6 +43,12 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
 
     /// <summary>Finishes when the decoded copy has been observed; the call waits for it before it ends.</summary>
     public Task Completion { get; }
+
+    /// <summary>Finishes when the decoder stopped reading (end of the compressed data, or data it cannot decode), possibly before the body ended.</summary>
+    public Task DecodingStopped => _decodingStopped.Task;
+
+    /// <summary>An abandon was asked for (the decoder stops at its next chunk).</summary>
+    internal bool AbandonRequested => Volatile.Read(ref _abandonRequested);
 
     public static bool CanDecode(string encoding) =>
         encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
@@ -85,6 +97,18 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
 
     public void Dispose() => CompleteWriter();
 
+    /// <inheritdoc/>
+    public void Abandon()
+    {
+        Volatile.Write(ref _abandonRequested, true);
+        lock (_factsWriter)
+        {
+            // Taken once a write in progress is over; every later write checks the flag under this lock first.
+        }
+
+        CompleteWriter();
+    }
+
     private void CompleteWriter()
     {
         if (Interlocked.Exchange(ref _writerCompleted, 1) == 0)
@@ -106,7 +130,7 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
                 await using var decoded = Decoder(encoding, compressed);
                 long inflated = 0;
                 int read;
-                while ((read = await decoded.ReadAsync(buffer)) > 0)
+                while (!AbandonRequested && (read = await decoded.ReadAsync(buffer)) > 0)
                 {
                     inflated += read;
                     if (inflated > _maxInflatedBytes)
@@ -115,7 +139,15 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
                         break;
                     }
 
-                    _inner.OnBytes(buffer.AsSpan(0, read), _time.GetTimestamp());
+                    lock (_factsWriter)
+                    {
+                        if (AbandonRequested)
+                        {
+                            break;
+                        }
+
+                        _inner.OnBytes(buffer.AsSpan(0, read), _time.GetTimestamp());
+                    }
                 }
             }
             catch (Exception exception) when (exception is InvalidDataException or IOException or InvalidOperationException)
@@ -123,33 +155,43 @@ internal sealed class DecompressingObserver : IResponseObserver, IDisposable
                 undecodable = true; // BrotliStream reports invalid data as InvalidOperationException
             }
 
+            _decodingStopped.TrySetResult();
+
             // The decoder can finish (br, deflate) or fail (a corrupt start) before the body has ended:
             // only once the body ended or broke is it known whether it ended cleanly.
             _stopped = inflatedTooMuch; // past the cap nothing more is decoded: the writer may stop copying
             await DrainAsync();
-            if (inflatedTooMuch)
+            lock (_factsWriter)
             {
-                _facts.RecordProblem($"{encoding} body inflated past {_maxInflatedBytes} bytes; decoding stopped");
-            }
-            else if (_overrun)
-            {
-                _facts.RecordProblem($"{encoding} decoder fell more than {_maxBacklogBytes} bytes behind; decoding stopped");
-            }
-            else if (_endedCleanly)
-            {
-                if (undecodable)
+                if (AbandonRequested)
                 {
-                    // A cut stream ends mid-block; an undecodable body only costs telemetry.
-                    _facts.RecordProblem($"{encoding} body could not be decoded");
+                    // The call was finished without this decoder: it writes nothing more.
                 }
-                else
+                else if (inflatedTooMuch)
                 {
-                    _inner.OnEnd(_time.GetTimestamp());
+                    _facts.RecordProblem($"{encoding} body inflated past {_maxInflatedBytes} bytes; decoding stopped");
+                }
+                else if (_overrun)
+                {
+                    _facts.RecordProblem($"{encoding} decoder fell more than {_maxBacklogBytes} bytes behind; decoding stopped");
+                }
+                else if (_endedCleanly)
+                {
+                    if (undecodable)
+                    {
+                        // A cut stream ends mid-block; an undecodable body only costs telemetry.
+                        _facts.RecordProblem($"{encoding} body could not be decoded");
+                    }
+                    else
+                    {
+                        _inner.OnEnd(_time.GetTimestamp());
+                    }
                 }
             }
         }
         finally
         {
+            _decodingStopped.TrySetResult();
             await _pipe.Reader.CompleteAsync();
             ArrayPool<byte>.Shared.Return(buffer);
             (_inner as IDisposable)?.Dispose();

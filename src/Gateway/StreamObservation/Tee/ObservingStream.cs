@@ -240,7 +240,7 @@ internal sealed class ObservingStream : Stream
     // An observer bug must cost telemetry, never the client's bytes.
     private void StopObserving(Exception exception)
     {
-        _call.Response.RecordProblem($"observer failed: {exception.GetType().Name}");
+        _call.Response.RecordObserverFailure(ObserverFailures.Exception, $"observer failed: {exception.GetType().Name}");
         (Interlocked.Exchange(ref _observer, null) as IDisposable)?.Dispose();
     }
 }
