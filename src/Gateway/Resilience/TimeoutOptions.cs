@@ -3,7 +3,7 @@ namespace Glassbox.Gateway.Resilience;
 /// <summary>Timeouts fit for LLM calls: a non-streaming answer may take minutes before its headers.</summary>
 public sealed class TimeoutOptions
 {
-    /// <summary>From sending the request to the upstream's response headers (per attempt; retried when it fires).</summary>
+    /// <summary>From sending the request to the upstream's response headers, per attempt (retried only when no request byte had been sent).</summary>
     public TimeSpan Headers { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Longest silence between two reads of the response body ("thinking" pauses need minutes).</summary>
