@@ -82,6 +82,7 @@ public static class GatewayApp
         builder.Services.AddOptions<Attribution.AttributionOptions>().BindConfiguration(Attribution.AttributionOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Attribution.AttributionOptions>, Attribution.AttributionOptionsValidator>();
         builder.Services.AddSingleton<Attribution.AttributionReader>();
+        builder.Services.AddSingleton<UsageInjection.UsageInjector>();
         builder.Services.AddSingleton<PriceTable>();
         builder.Services.AddHostedService<PriceFileReloader>();
         builder.Services.AddSingleton<GatewayInstrumentation>();
@@ -181,6 +182,11 @@ public static class GatewayApp
             var services = context.Services;
             var options = services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
             context.RequestTransforms.Add(AttachPhasesTransform.Instance);
+            if (route.Dialect == ApiDialect.OpenAIChatCompletions)
+            {
+                context.RequestTransforms.Add(UsageInjection.UsageInjectionRequestTransform.Instance);
+            }
+
             context.ResponseTransforms.Add(new ObserveResponseTransform(
                 services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RateLimitHeadroom>(), options.MaxObservedBodyBytes, route.Upstream.Timeouts.Idle,
                 services.GetRequiredService<CallTelemetry>().CaptureContent ? options.MaxCapturedContentChars : 0));

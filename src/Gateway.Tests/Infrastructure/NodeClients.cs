@@ -33,7 +33,7 @@ internal static class NodeClients
         {
             if (RunProcessAsync("node", ["--version"], TimeSpan.FromSeconds(20)).GetAwaiter().GetResult().ExitCode != 0)
                 return "Node.js SDK tests skipped: `node --version` failed.";
-            if (Directory.Exists(System.IO.Path.Combine(Folder, "node_modules", "@google", "genai")))
+            if (Dependencies().All(name => Directory.Exists(System.IO.Path.Combine(Folder, "node_modules", name))))
                 return null;
             var (exitCode, _, stderr) = RunProcessAsync("npm", ["ci", "--no-audit", "--no-fund"], InstallTimeout).GetAwaiter().GetResult();
             return exitCode == 0 ? null : $"Node.js SDK tests skipped: `npm ci` in {Folder} failed ({exitCode}): {Tail(stderr)}";
@@ -42,6 +42,13 @@ internal static class NodeClients
         {
             return $"Node.js SDK tests skipped: node or npm could not be started ({exception.Message}).";
         }
+    }
+
+    /// <summary>The package names package.json depends on.</summary>
+    private static IEnumerable<string> Dependencies()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Folder, "package.json")));
+        return [.. manifest.RootElement.GetProperty("dependencies").EnumerateObject().Select(d => d.Name)];
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string file, string[] arguments, TimeSpan timeout)

@@ -91,6 +91,9 @@ internal sealed class AiCall
     /// <summary><c>gen_ai.request.model</c> as metrics record it: the caller's value, or <c>_other</c> past the dimension's cap.</summary>
     public string? MetricModel { get; init; }
 
+    /// <summary>Usage injection of a Chat stream that did not ask for usage; null when it does not apply.</summary>
+    public UsageInjection.CallUsageInjection? UsageInjection { get; init; }
+
     /// <summary>Fires when the caller goes away.</summary>
     public CancellationToken ClientAborted { get; set; }
 

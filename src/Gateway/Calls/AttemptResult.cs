@@ -30,6 +30,7 @@ internal enum AttemptTimeout
 /// <param name="Timeout">Which timer had fired.</param>
 /// <param name="ClientAborted">The caller had gone away.</param>
 /// <param name="Body">How the forwarded body ended, when the tee forwarded one.</param>
+/// <param name="UsageInjectionRejected">A 400 to the usage-injected body, held back to send the call again without the injection.</param>
 internal sealed record AttemptResult(
     int Number,
     int? Status,
@@ -41,4 +42,5 @@ internal sealed record AttemptResult(
     bool ResponseStarted,
     AttemptTimeout Timeout,
     bool ClientAborted,
-    StreamEnd? Body);
+    StreamEnd? Body,
+    bool UsageInjectionRejected = false);

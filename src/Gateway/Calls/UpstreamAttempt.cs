@@ -34,9 +34,18 @@ internal sealed class UpstreamAttempt(int number, bool mayHoldBack, AttemptPhase
         HeadersTimer.CancelAfter(Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>The upstream answered the usage-injected body with 400: held back so the call is sent again as the client wrote it.</summary>
+    public bool UsageInjectionRejected { get; private set; }
+
     public void HoldBack(TimeSpan? retryAfter)
     {
         HeldBack = true;
         RetryAfter = retryAfter;
+    }
+
+    public void HoldBackForUsageInjection()
+    {
+        HeldBack = true;
+        UsageInjectionRejected = true;
     }
 }

@@ -36,6 +36,12 @@ public sealed class UpstreamOptions
     /// </summary>
     public string? TrustedCertificatePath { get; set; }
 
+    /// <summary>
+    /// Streaming Chat Completions requests that do not ask for usage get <c>stream_options.include_usage</c> added,
+    /// and the injected usage is taken out of the client's stream again. Null: on for the <c>OpenAI</c> family.
+    /// </summary>
+    public bool? InjectStreamUsage { get; set; }
+
     public RetryOptions Retry { get; } = new();
 
     public TimeoutOptions Timeouts { get; } = new();

@@ -31,6 +31,7 @@ internal sealed class AiCallMiddleware(
     TimeProvider time,
     Attribution.AttributionReader attribution,
     DimensionLimits dimensions,
+    UsageInjection.UsageInjector usageInjector,
     IOptions<GlassboxOptions> options,
     Lifecycle.DrainCoordinator drain,
     ILogger<AiCallMiddleware> logger)
@@ -66,6 +67,7 @@ internal sealed class AiCallMiddleware(
                 context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId),
             ClientAddress = Ingress.ClientAddressFeature.Of(context),
             MetricModel = dimensions.For(GenAI.RequestModel).Apply(facts?.Model),
+            UsageInjection = body is not null && facts is not null ? usageInjector.Decide(route, facts, body) : null,
         };
         telemetry.Start(call, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity);
         var tracker = new AttemptTracker(instrumentation, phaseSpans, call);
@@ -167,12 +169,20 @@ internal sealed class AiCallMiddleware(
         context.Features.Set(call);
 
         var state = new AttemptState(this, context, call, body, tracker, total, run);
-        var resilience = ResilienceContextPool.Shared.Get(callToken.Token);
-        resilience.Properties.Set(UpstreamPipelines.TrackerKey, tracker);
         try
         {
-            await pipelines.For(call.Route.UpstreamName).ExecuteAsync(
-                static (_, s) => s.Middleware.AttemptAsync(s), resilience, state);
+            await RunPipelineAsync(state, callToken.Token);
+            if (run.LastAttempt is { UsageInjectionRejected: true } && call.UsageInjection is { } injection)
+            {
+                // The upstream said 400 to the injected body: the client's own body decides whether the injection was why.
+                injection.Withdraw();
+                tracker.OnRetry(TimeSpan.Zero, UsageInjection.UsageInjector.RetryReason);
+                await RunPipelineAsync(state, callToken.Token);
+                if (run.LastAttempt is { Status: not null and not StatusCodes.Status400BadRequest })
+                {
+                    usageInjector.RefusedBy(call.Route.UpstreamName);
+                }
+            }
         }
         catch (BrokenCircuitException)
         {
@@ -187,6 +197,17 @@ internal sealed class AiCallMiddleware(
         catch (OperationCanceledException) when (call.DrainExpired.IsCancellationRequested && !call.ClientAborted.IsCancellationRequested)
         {
             run.DrainExpiredInBackoff = true;
+        }
+    }
+
+    /// <summary>One run of the upstream's retry and circuit-breaker pipeline over the attempt.</summary>
+    private async Task RunPipelineAsync(AttemptState state, CancellationToken cancellationToken)
+    {
+        var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
+        resilience.Properties.Set(UpstreamPipelines.TrackerKey, state.Tracker);
+        try
+        {
+            await pipelines.For(state.Call.Route.UpstreamName).ExecuteAsync(static (_, s) => s.Middleware.AttemptAsync(s), resilience, state);
         }
         finally
         {
@@ -222,7 +243,7 @@ internal sealed class AiCallMiddleware(
             }
         }, attempt);
         context.RequestAborted = linked.Token;
-        s.Body.Rewind(context.Request, started => phases.RequestStarted = started, sent => phases.RequestSent = sent, time);
+        (call.UsageInjection?.EditedBody ?? s.Body).Rewind(context.Request, started => phases.RequestStarted = started, sent => phases.RequestSent = sent, time);
         try
         {
             await next(context);
@@ -254,7 +275,8 @@ internal sealed class AiCallMiddleware(
             ResponseStarted: context.Response.HasStarted,
             timeout,
             call.ClientAborted.IsCancellationRequested,
-            attempt.HeldBack ? null : call.StreamEnd);
+            attempt.HeldBack ? null : call.StreamEnd,
+            attempt.UsageInjectionRejected);
     }
 
     /// <summary>

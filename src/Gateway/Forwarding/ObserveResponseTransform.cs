@@ -49,6 +49,14 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
             headroom.Update(call.Route.UpstreamName, limits);
         }
 
+        if (attempt is not null && status == StatusCodes.Status400BadRequest && call.UsageInjection is { Active: true })
+        {
+            // Maybe the upstream does not accept stream_options: the client's own body decides (nothing sent yet).
+            attempt.HoldBackForUsageInjection();
+            context.SuppressResponseBody = true;
+            return;
+        }
+
         if (attempt is { MayHoldBack: true } && RetryDecision.ShouldRetry(status, proxyResponse.Headers))
         {
             // A wait longer than Retry:MaxDelay (retry-after: 99999) is not worth holding the caller for:
@@ -96,7 +104,21 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
             }
         }
 
-        var tee = new ObservingContent(content, inner => new ObservingStream(inner, observer, call, time, idleTimeout));
+        var hideUsage = call.UsageInjection is { Active: true } && isEventStream;
+        if (hideUsage && encoding is not null)
+        {
+            hideUsage = false;
+            call.Response.RecordProblem($"usage was injected but the stream is '{encoding}'-encoded: the client sees the usage chunk");
+        }
+
+        var tee = hideUsage
+            ? new ObservingContent(content, inner => new UsageInjection.UsageHidingStream(new ObservingStream(inner, observer, call, time, idleTimeout)))
+            : new ObservingContent(content, inner => new ObservingStream(inner, observer, call, time, idleTimeout));
+        if (hideUsage)
+        {
+            tee.Headers.ContentLength = null; // the client gets fewer bytes than the upstream sent
+        }
+
         call.Tee = tee;
         proxyResponse.Content = tee;
     }

@@ -8,13 +8,18 @@ namespace Glassbox.Gateway.Requests;
 /// </summary>
 internal sealed class BufferedRequestBody : IDisposable
 {
+    private readonly bool _pooled;
     private byte[]? _buffer;
 
-    private BufferedRequestBody(byte[] buffer, int length)
+    private BufferedRequestBody(byte[] buffer, int length, bool pooled = true)
     {
         _buffer = buffer;
         Length = length;
+        _pooled = pooled;
     }
+
+    /// <summary>A body the gateway wrote itself (an edited request), replayed like one read from the client.</summary>
+    public static BufferedRequestBody FromBytes(byte[] bytes) => new(bytes, bytes.Length, pooled: false);
 
     public int Length { get; }
 
@@ -97,7 +102,7 @@ internal sealed class BufferedRequestBody : IDisposable
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
+        if (buffer is not null && _pooled)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

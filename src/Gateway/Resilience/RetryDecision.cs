@@ -72,6 +72,12 @@ internal static class RetryDecision
     /// </summary>
     public static AttemptOutcome Evaluate(AttemptResult attempt)
     {
+        if (attempt.UsageInjectionRejected)
+        {
+            // Not a retry of the same request: the middleware sends the client's own body next, outside this pipeline.
+            return new AttemptOutcome(Retryable: false, Failure: false, UsageInjection.UsageInjector.RetryReason, null);
+        }
+
         if (attempt.HeldBack)
         {
             var status = attempt.Status!.Value;

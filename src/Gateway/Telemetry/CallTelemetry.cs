@@ -253,6 +253,7 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Own.EndReason, EndReasonName(call.EndReason));
         activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
+        activity.SetTag(Own.UsageInjected, call.UsageInjection?.Injected);
         if (cost is { } priced)
         {
             activity.SetTag(Own.PriceModel, priced.PriceEntry);

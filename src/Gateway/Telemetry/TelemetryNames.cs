@@ -157,6 +157,10 @@ internal static class TelemetryNames
         public const string MetricTokens = "glassbox.tokens";
         public const string MetricOutputTokenRate = "glassbox.output_token_rate";
         public const string MetricPriceFileErrors = "glassbox.price_file.errors";
+        public const string MetricUsageInjectionDisabled = "glassbox.usage_injection.disabled";
+
+        /// <summary>Chat streams without <c>include_usage</c>: whether the gateway asked the upstream for usage (and hid it from the client).</summary>
+        public const string UsageInjected = "glassbox.usage_injected";
 
         /// <summary>The price entry (model name or prefix) <c>ai.cost_usd</c> was computed with.</summary>
         public const string PriceModel = "glassbox.price.model";

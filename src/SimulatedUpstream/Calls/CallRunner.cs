@@ -59,6 +59,13 @@ internal sealed class CallRunner(SimulatorStats stats, IOptionsMonitor<Simulator
             return;
         }
 
+        if (request.HasStreamOptions && http.Request.Headers.ContainsKey(ControlHeaders.RejectStreamOptions))
+        {
+            // As OpenAI-compatible hosts that predate stream_options answer it.
+            await WriteErrorAsync(http, api.Provider, 400, "Unrecognized request argument supplied: stream_options", plan);
+            return;
+        }
+
         var call = new CallContext(http, request, plan, time, state);
         await call.DelayAsync(plan.HeadersDelayMs);
         if (plan.Fault == FaultKind.Status)

@@ -29,6 +29,7 @@ internal static class ControlHeaders
     public const string Id = "x-sim-id";
     public const string Created = "x-sim-created";
     public const string RetryDelay = "x-sim-retry-delay";
+    public const string RejectStreamOptions = "x-sim-reject-stream-options";
     public const string ToolUsePromptTokens = "x-sim-tool-use-prompt-tokens";
     public const string FinishReason = "x-sim-finish-reason";
 }

@@ -2,14 +2,14 @@ using System.Net;
 
 namespace Glassbox.Gateway.StreamObservation.Tee;
 
-/// <summary>Wraps the upstream's content so the forwarder reads it through an <see cref="ObservingStream"/>.</summary>
+/// <summary>Wraps the upstream's content so the forwarder reads it through an <see cref="ObservingStream"/> (and whatever wraps that).</summary>
 internal sealed class ObservingContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly Func<Stream, ObservingStream> _wrap;
-    private ObservingStream? _stream;
+    private readonly Func<Stream, Stream> _wrap;
+    private Stream? _stream;
 
-    public ObservingContent(HttpContent inner, Func<Stream, ObservingStream> wrap)
+    public ObservingContent(HttpContent inner, Func<Stream, Stream> wrap)
     {
         _inner = inner;
         _wrap = wrap;
