@@ -79,15 +79,17 @@ public sealed class CallSpanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_ChatWithoutIncludeUsage_TokensAreAbsentNotZero()
+    public async Task Stream_ChatWithoutIncludeUsageAndInjectionOff_TokensAreAbsentNotZero()
     {
+        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["Glassbox:Upstreams:OpenAI:InjectStreamUsage"] = "false" });
         var model = AiRequests.UniqueModel("nousage");
-        using var client = _harness.CreateClient();
+        using var client = harness.CreateClient();
         using var response = await client.SendAsync(AiRequests.PostRaw("v1/chat/completions",
             $$"""{"model":"{{model}}","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
         await response.Content.ReadAsStringAsync();
 
-        var span = await _harness.WaitForCallSpanAsync(model);
+        var span = await harness.WaitForCallSpanAsync(model);
+        Assert.Null(span.GetTagItem("glassbox.usage_injected"));
         Assert.Null(span.GetTagItem("gen_ai.usage.input_tokens"));
         Assert.Null(span.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Equal(false, span.GetTagItem("glassbox.usage_reported"));
