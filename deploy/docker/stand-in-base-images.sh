@@ -44,12 +44,21 @@ echo "app:x:$app_uid:$app_uid::/home/app:/usr/sbin/nologin" >>"$rootfs/etc/passw
 echo "app:x:$app_uid:" >>"$rootfs/etc/group"
 mkdir -p "$rootfs/home/app" && chown "$app_uid:$app_uid" "$rootfs/home/app"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# Trust what this machine trusts: a machine without a registry often reaches its package feed through a proxy with a local CA.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+  # (its last step, hashing, may need tools minbase lacks; the bundle .NET reads is written before it)
+  chroot "$rootfs" update-ca-certificates >/dev/null 2>&1 || true
+  grep -q "BEGIN CERTIFICATE" "$rootfs/etc/ssl/certs/ca-certificates.crt"
+fi
 
 # The runtime image: the .NET host and shared frameworks only.
 mkdir -p "$rootfs/usr/share/dotnet"
 cp -a "$dotnet_root"/dotnet "$dotnet_root"/host "$dotnet_root"/shared "$dotnet_root"/LICENSE.txt "$rootfs/usr/share/dotnet/"
 ln -s /usr/share/dotnet/dotnet "$rootfs/usr/bin/dotnet"
+# No libicu in these stand-ins (the official images ship it): .NET runs in globalization-invariant mode.
 env_changes=(--change "ENV APP_UID=$app_uid" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
+  --change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true"
   --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" - "$aspnet" >/dev/null
 echo "built $aspnet"
@@ -62,5 +71,6 @@ chroot "$rootfs" apt-get -qq update >"$work/apt.log" 2>&1 && chroot "$rootfs" en
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 : >"$rootfs/etc/resolv.conf"
 cp -a "$dotnet_root"/. "$rootfs/usr/share/dotnet/"
-tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" --change "ENV DOTNET_CLI_TELEMETRY_OPTOUT=1" --change "ENV DOTNET_NOLOGO=1" - "$sdk" >/dev/null
+tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" --change "ENV DOTNET_CLI_TELEMETRY_OPTOUT=1" --change "ENV DOTNET_NOLOGO=1" \
+  --change "ENV NUGET_CERT_REVOCATION_MODE=${NUGET_CERT_REVOCATION_MODE:-online}" - "$sdk" >/dev/null
 echo "built $sdk"
