@@ -50,25 +50,8 @@ SIM_DLL=$WORK/bin/src/SimulatedUpstream/Glassbox.SimulatedUpstream.dll
 GW_DLL=$WORK/bin/src/Gateway/Glassbox.Gateway.dll
 SOAK_DLL=$WORK/bin/bench/Soak/Glassbox.Bench.Soak.dll
 
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-wait_port() { # port, name, pid: up to 60 s
-  local i
-  for i in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    kill -0 "$3" 2>/dev/null || { echo "$2 exited during start-up; log:" >&2; tail -n 30 "$WORK/$2.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "$2 did not listen on $1 within 60 s" >&2; exit 1
-}
-clean_env() { exec env -u ASPNETCORE_URLS -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_EXPORTER_OTLP_TRACES_ENDPOINT -u OTEL_SERVICE_NAME \
-  -u DOTNET_gcServer "$@"; }
+# shellcheck source=bench/servers.sh
+source "$ROOT/bench/servers.sh"
 
 clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM Simulator__DeltaGapMs=20 Simulator__Deltas=8 \
   dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
