@@ -56,7 +56,8 @@ await sampler;
 
 // Let the batch exporter flush (default schedule 5 s), then count what the backend holds.
 await Task.Delay(TimeSpan.FromSeconds(15));
-var spans = await CallSpansAsync(options.Dashboard, options.Service);
+var spansByModel = await CallSpansAsync(options.Dashboard, options.Service);
+var spans = spansByModel.Values.Sum();
 
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Soak {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Duration.TotalMinutes:0.#} min at {options.Rate} calls/s, warm-up {options.WarmUp.TotalMinutes:0.#} min");
@@ -70,11 +71,11 @@ foreach (var s in samples)
 }
 
 report.AppendLine();
-report.AppendLine("| scenario | calls | unexpected outcomes |");
-report.AppendLine("|---|---|---|");
+report.AppendLine("| scenario | calls | unexpected outcomes | call spans received |");
+report.AppendLine("|---|---|---|---|");
 foreach (var (name, (count, bad)) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {count} | {bad} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {count} | {bad} | {spansByModel.GetValueOrDefault(Scenario.ModelOf(name))} |");
 }
 
 var window = samples.Where(s => s.At >= options.Duration - options.FlatWindow && s.At >= options.WarmUp).ToList();
@@ -145,18 +146,18 @@ async Task RunAsync(Scenario scenario, int sequence)
     outcomes.AddOrUpdate(scenario.Name, _ => (1, ok ? 0 : 1), (_, o) => (o.Calls + 1, o.Unexpected + (ok ? 0 : 1)));
 }
 
-// Call spans ("chat …", kind client) of the gateway's service in the dashboard.
-static async Task<long> CallSpansAsync(Uri dashboard, string service)
+// Call spans ("chat …", kind client) of the gateway's service in the dashboard, by gen_ai.request.model.
+static async Task<Dictionary<string, long>> CallSpansAsync(Uri dashboard, string service)
 {
+    var counts = new Dictionary<string, long>(StringComparer.Ordinal);
     using var api = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromMinutes(2) };
     using var response = await api.GetAsync(new Uri($"api/telemetry/spans?resource={Uri.EscapeDataString(service)}&limit=1000000", UriKind.Relative));
     if (!response.IsSuccessStatusCode)
     {
-        return -1;
+        return counts;
     }
 
     using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
-    long count = 0;
     foreach (var resource in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
     {
         foreach (var scope in resource.GetProperty("scopeSpans").EnumerateArray())
@@ -170,11 +171,15 @@ static async Task<long> CallSpansAsync(Uri dashboard, string service)
             {
                 if (span.GetProperty("kind").GetInt32() == 3 && span.GetProperty("name").GetString()!.StartsWith("chat", StringComparison.Ordinal))
                 {
-                    count++;
+                    var model = span.GetProperty("attributes").EnumerateArray()
+                        .Where(a => a.GetProperty("key").GetString() == "gen_ai.request.model")
+                        .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString())
+                        .FirstOrDefault() ?? "";
+                    counts[model] = counts.GetValueOrDefault(model) + 1;
                 }
             }
         }
     }
 
-    return count;
+    return counts;
 }

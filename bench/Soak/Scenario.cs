@@ -26,9 +26,12 @@ internal sealed record Scenario(string Name, string Path, bool Stream, bool Inje
         new("client leaves", "v1/responses", true, true, [("x-sim-deltas", "40"), ("x-sim-delta-gap-ms", "50")], (_, _) => true, TimeSpan.FromMilliseconds(400)),
     ];
 
+    /// <summary>Each scenario's calls carry their own model name, so the backend's spans can be counted per scenario.</summary>
+    public static string ModelOf(string scenario) => $"soak-{scenario.Replace(' ', '-')}";
+
     public HttpRequestMessage Request(int sequence)
     {
-        var model = $"soak-{Name.Replace(' ', '-')}";
+        var model = ModelOf(Name);
         var body = Path switch
         {
             "v1/messages" => $$"""{"model":"{{model}}","max_tokens":64,"stream":{{(Stream ? "true" : "false")}},"messages":[{"role":"user","content":"soak"}]}""",
