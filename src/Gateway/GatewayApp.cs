@@ -93,6 +93,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(services => new Telemetry.Cardinality.DimensionLimits(
             services.GetRequiredService<IOptions<Telemetry.Cardinality.MetricDimensionOptions>>().Value.MaxValuesPerDimension,
             services.GetRequiredService<GatewayInstrumentation>().DimensionOverflow));
+        builder.Services.AddSingleton<Attribution.AttributionDimensions>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<Resilience.UpstreamPipelines>();
         builder.Services.AddSingleton<RateLimitHeadroom>();

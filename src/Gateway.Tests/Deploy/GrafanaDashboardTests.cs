@@ -17,6 +17,7 @@ public sealed class GrafanaDashboardTests
         "Error ratio by ai.error.type and model",
         "Tokens per second by type and model",
         "Cost per hour (USD) by $cost_split",
+        "Top 10 spenders in the selected time range (app · endpoint · key alias)",
         "Retries per second by reason",
         "Circuit-breaker state changes",
         "Aborted streams per second by end reason and model",

@@ -118,7 +118,8 @@ public sealed class LivePrometheusTests(ITestOutputHelper output)
             // Several models, streaming and not, cache hits and misses, every token kind.
             AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "100")])),
             AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-sonnet-4-5", stream: true, [.. paced, ("x-sim-cache-creation-tokens", "50")])),
-            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-headers-delay-ms", "10"))),
+            AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: false, ("x-sim-headers-delay-ms", "10"),
+                ("x-glassbox-app", "search"), ("x-glassbox-endpoint", "/summarize"))),
             AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", "claude-haiku-4-5", stream: true, [.. paced, ("x-sim-cache-read-tokens", "30")])),
             AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o", stream: true, [.. paced, ("x-sim-reasoning-tokens", "5"), ("x-sim-cache-read-tokens", "10")])),
             AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/chat/completions", "gpt-4o-mini", stream: false)),

@@ -22,10 +22,12 @@ internal sealed class CallTelemetry
     private readonly bool _captureContent;
     private readonly int _maxContentChars;
     private readonly Cardinality.DimensionValueLimit _responseModels;
+    private readonly Attribution.AttributionDimensions _attributionDimensions;
 
     public CallTelemetry(GatewayInstrumentation instrumentation, PhaseSpans phaseSpans, PriceTable prices, TimeProvider time, IOptions<GlassboxOptions> options,
-        Cardinality.DimensionLimits dimensions, ILogger<CallTelemetry> logger)
+        Cardinality.DimensionLimits dimensions, Attribution.AttributionDimensions attributionDimensions, ILogger<CallTelemetry> logger)
     {
+        _attributionDimensions = attributionDimensions;
         _responseModels = dimensions.For(GenAI.ResponseModel);
         _phaseSpans = phaseSpans;
         _instrumentation = instrumentation;
@@ -389,7 +391,9 @@ internal sealed class CallTelemetry
             durationTags.Add(Ai.ErrorType, error.AiType);
         }
 
-        _instrumentation.OperationDuration.Record(durationSeconds, durationTags);
+        // Who the call was for splits tokens, cost and duration only (the configured, capped attribution dimensions).
+        var attribution = _attributionDimensions.TagsOf(call.Attribution);
+        _instrumentation.OperationDuration.Record(durationSeconds, With(durationTags, attribution));
         if (ttftSeconds is { } ttft)
         {
             _instrumentation.TimeToFirstChunk.Record(ttft, latencyTags);
@@ -399,21 +403,22 @@ internal sealed class CallTelemetry
         {
             var inputTags = tags;
             inputTags.Add(GenAI.TokenType, TokenTypes.Input);
-            _instrumentation.TokenUsage.Record(input, inputTags);
+            _instrumentation.TokenUsage.Record(input, With(inputTags, attribution));
         }
 
         if (facts.OutputTokens is { } output)
         {
             var outputTags = tags;
             outputTags.Add(GenAI.TokenType, TokenTypes.Output);
-            _instrumentation.TokenUsage.Record(output, outputTags);
+            _instrumentation.TokenUsage.Record(output, With(outputTags, attribution));
         }
 
-        AddTokens(tags, TokenTypes.Input, semconvInput);
-        AddTokens(tags, TokenTypes.Output, facts.OutputTokens);
-        AddTokens(tags, TokenTypes.CacheRead, facts.CacheReadInputTokens);
-        AddTokens(tags, TokenTypes.CacheCreation, facts.CacheCreationInputTokens);
-        AddTokens(tags, TokenTypes.Reasoning, facts.ReasoningOutputTokens);
+        var tokenTags = With(tags, attribution);
+        AddTokens(tokenTags, TokenTypes.Input, semconvInput);
+        AddTokens(tokenTags, TokenTypes.Output, facts.OutputTokens);
+        AddTokens(tokenTags, TokenTypes.CacheRead, facts.CacheReadInputTokens);
+        AddTokens(tokenTags, TokenTypes.CacheCreation, facts.CacheCreationInputTokens);
+        AddTokens(tokenTags, TokenTypes.Reasoning, facts.ReasoningOutputTokens);
 
         foreach (var gap in facts.ContentGapTicks)
         {
@@ -432,7 +437,7 @@ internal sealed class CallTelemetry
 
         if (cost is { } estimate)
         {
-            _instrumentation.Cost.Add((double)estimate.Usd, tags);
+            _instrumentation.Cost.Add((double)estimate.Usd, With(tags, attribution));
         }
 
         if (call.Request.Stream && !(facts.Completed && call.BodyEnded) && call.StatusCode is null or < 400)
@@ -441,6 +446,28 @@ internal sealed class CallTelemetry
             abortedTags.Add(Own.EndReason, EndReasonName(call.EndReason));
             _instrumentation.AbortedStreams.Add(1, abortedTags);
         }
+    }
+
+    /// <summary>A fresh list with <paramref name="extra"/> appended (a copy of a long TagList would share its overflow array).</summary>
+    private static TagList With(in TagList source, KeyValuePair<string, object?>[] extra)
+    {
+        if (extra.Length == 0)
+        {
+            return source;
+        }
+
+        var result = new TagList();
+        foreach (var tag in source)
+        {
+            result.Add(tag);
+        }
+
+        foreach (var tag in extra)
+        {
+            result.Add(tag);
+        }
+
+        return result;
     }
 
     private void AddTokens(TagList tags, string type, long? count)

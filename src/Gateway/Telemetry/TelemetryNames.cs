@@ -149,6 +149,7 @@ internal static class TelemetryNames
         public const string MetricRetries = "glassbox.retries";
         public const string MetricAuthRejected = "glassbox.auth.rejected";
         public const string MetricDimensionOverflow = "glassbox.metric.dimension_overflow";
+        public const string MetricAttributionOverflow = "glassbox.attribution.overflow";
         public const string MetricObserverFailures = "glassbox.observer.failures";
         public const string MetricCircuitTransitions = "glassbox.circuit_breaker.transitions";
         public const string MetricCost = "glassbox.cost";
