@@ -103,6 +103,8 @@ public sealed class InjectedUsageFilterTests : IAsyncLifetime
     [InlineData("data: {\"choices\":[{\"delta\":{\"content\":\"usage\\\":null\"}}],\"usage\":{\"x\":1}}\n\n")] // usage object on a chunk with choices
     [InlineData("data: {\"error\":{\"message\":\"boom\"}}\n\n")]
     [InlineData("data: not json\n\n")]
+    [InlineData("data: {\"id\"t,\"usage\":null}\n\n")]                                                   // broken JSON (found by the property test)
+    [InlineData("data: {\"\\ud800\":1,\"usage\":null}\n\n")]                                              // lone surrogate escape in a key
     [InlineData("event: x\ndata: {\"choices\":[],\"usage\":{}}\n\n")]                                       // not a lone data line
     [InlineData("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1}")]                                    // unfinished at the end
     public void Write_NothingTheInjectionAdded_PassesUnchanged(string upstream)

@@ -62,6 +62,7 @@ public sealed class StreamOptionsInjectorTests
     [InlineData("""{"stream":true} {}""")]
     [InlineData("""[{"stream":true}]""")]
     [InlineData("")]
+    [InlineData("""{"\ud800":1,"stream":true}""")]                                                   // lone surrogate escape (found by the property test)
     public void TryInject_AmbiguousOrBroken_UnsafeAndUntouched(string body)
     {
         Assert.Equal((StreamOptionsEdit.Unsafe, null), Inject(body));

@@ -170,6 +170,18 @@ internal sealed class InjectedUsageFilter
             return (false, -1, -1);
         }
 
+        try
+        {
+            return InspectObject(json);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return (false, -1, -1); // not a chunk the injection could have touched: passed on as it is
+        }
+    }
+
+    private static (bool IsUsageChunk, int NullUsageStart, int NullUsageEnd) InspectObject(ReadOnlySpan<byte> json)
+    {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         bool emptyChoices = false, usageObject = false;
         int usageStart = -1, usageEnd = -1, usageNulls = 0;

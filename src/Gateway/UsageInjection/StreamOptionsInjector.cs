@@ -102,9 +102,9 @@ internal static class StreamOptionsInjector
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or a key with a lone surrogate escape that cannot be compared
         }
 
         return null; // the object never closed
