@@ -23,8 +23,6 @@ internal sealed class PriceSnapshot
         _longestPrefix = merged.Keys.Select(k => k.Length).DefaultIfEmpty(0).Max();
     }
 
-    public int Count => _prices.Count;
-
     public bool TryFind(string model, out string entry, out ModelPrice price)
     {
         var span = model.AsSpan();

@@ -20,9 +20,6 @@ internal sealed class PriceTable
         _current = new PriceSnapshot([BuiltInPrices.All, _configured]);
     }
 
-    /// <summary>Prices of the current table (built-in, file and configured entries together).</summary>
-    public int Count => _current.Count;
-
     /// <summary>Replaces the price file's layer; calls in flight keep the table they started estimating with.</summary>
     public void UseFilePrices(IReadOnlyDictionary<string, ModelPrice> filePrices) =>
         _current = new PriceSnapshot([BuiltInPrices.All, filePrices, _configured]);

@@ -255,7 +255,7 @@ internal sealed class CallTelemetry
 
         activity.SetTag(Own.EndReason, EndReasonName(call.EndReason));
         activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
-        activity.SetTag(Own.UsageInjected, call.UsageInjection?.Injected);
+        activity.SetTag(Own.UsageInjected, call.UsageInjection?.Active);
         if (cost is { } priced)
         {
             activity.SetTag(Own.PriceModel, priced.PriceEntry);

@@ -28,9 +28,6 @@ internal sealed class InjectedUsageFilter
         Drop,
     }
 
-    /// <summary>Chunks the filter took out (usage chunks) so far.</summary>
-    public int DroppedEvents { get; private set; }
-
     /// <summary>Feeds upstream bytes; writes what the client gets.</summary>
     public void Write(ReadOnlySpan<byte> upstream, IBufferWriter<byte> client)
     {
@@ -116,7 +113,6 @@ internal sealed class InjectedUsageFilter
                 var (isUsageChunk, nullUsageStart, nullUsageEnd) = Inspect(json);
                 if (isUsageChunk)
                 {
-                    DroppedEvents++;
                     return true;
                 }
 
