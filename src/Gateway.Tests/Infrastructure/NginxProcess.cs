@@ -67,24 +67,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
         return UpstreamServerLine().Replace(text, $"server {gateway.Host}:{gateway.Port};");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp files left behind are harmless.
-        }
-    }
+    public async ValueTask DisposeAsync() => await ServerProcess.StopAsync(_process, _directory);
 
     private static string MainConfig(string directory, string serverBlock) => $$"""
         daemon off;
