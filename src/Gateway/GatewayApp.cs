@@ -17,21 +17,24 @@ namespace Glassbox.Gateway;
 public static class GatewayApp
 {
     /// <summary>Defaults below appsettings.json, environment variables and the command line.</summary>
-    private static readonly Dictionary<string, string?> Defaults = new()
+    private static readonly Dictionary<string, string?> Defaults = new(BuiltInUpstreams())
     {
         ["Glassbox:DefaultUpstream"] = "Anthropic",
-        ["Glassbox:Upstreams:Anthropic:BaseUrl"] = "https://ezaiapi.com",
-        ["Glassbox:Upstreams:Anthropic:Provider"] = "anthropic",
-        ["Glassbox:Upstreams:Anthropic:Api"] = nameof(ApiFamily.Anthropic),
-        ["Glassbox:Upstreams:OpenAI:BaseUrl"] = "https://ezaiapi.com",
-        ["Glassbox:Upstreams:OpenAI:Provider"] = "openai",
-        ["Glassbox:Upstreams:OpenAI:Api"] = nameof(ApiFamily.OpenAI),
         ["Serilog:MinimumLevel:Default"] = "Information",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning",
         ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
         ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
         ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
     };
+
+    /// <summary>Each API family's built-in upstream, named after the family.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> BuiltInUpstreams() =>
+        ApiDialects.Families.SelectMany(family => new KeyValuePair<string, string?>[]
+        {
+            new($"Glassbox:Upstreams:{family.Id}:BaseUrl", family.BuiltIn.BaseUrl),
+            new($"Glassbox:Upstreams:{family.Id}:Provider", family.BuiltIn.Provider),
+            new($"Glassbox:Upstreams:{family.Id}:Api", family.Id.ToString()),
+        });
 
     /// <param name="args">Command line.</param>
     /// <param name="configure">Last word on services, after the gateway's own registrations.</param>
@@ -175,15 +178,15 @@ public static class GatewayApp
         var key = route.Upstream.ApiKey is { Length: > 0 } configured ? configured : null;
         if (key is not null || context.Services.GetRequiredService<GatewayKeyStore>().Enabled)
         {
-            context.RequestTransforms.Add(new UpstreamKeyTransform(key, route.Upstream.Api));
+            context.RequestTransforms.Add(new UpstreamKeyTransform(key, route.Family));
         }
 
-        if (route.Dialect != ApiDialect.None)
+        if (route.Dialect is { } dialect)
         {
             var services = context.Services;
             var options = services.GetRequiredService<IOptions<GlassboxOptions>>().Value;
             context.RequestTransforms.Add(AttachPhasesTransform.Instance);
-            if (route.Dialect == ApiDialect.OpenAIChatCompletions)
+            if (dialect.InjectsStreamUsage)
             {
                 context.RequestTransforms.Add(UsageInjection.UsageInjectionRequestTransform.Instance);
             }

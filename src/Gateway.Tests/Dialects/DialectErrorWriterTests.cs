@@ -20,7 +20,7 @@ public sealed class DialectErrorWriterTests
     [InlineData((int)GatewayErrorKind.StreamInterrupted, "api_error")]
     public void Format_Anthropic_ErrorEnvelopeWithTypeAndMessage(int kind, string expectedType)
     {
-        using var json = JsonDocument.Parse(DialectErrorWriter.Format(ApiDialect.AnthropicMessages, (GatewayErrorKind)kind, Tricky));
+        using var json = JsonDocument.Parse(ApiDialects.AnthropicMessages.FormatError(500, (GatewayErrorKind)kind, Tricky));
 
         Assert.Equal("error", json.RootElement.GetProperty("type").GetString());
         var error = json.RootElement.GetProperty("error");
@@ -29,15 +29,15 @@ public sealed class DialectErrorWriterTests
     }
 
     [Theory]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, (int)GatewayErrorKind.InvalidRequest, "invalid_request_error", "invalid_json")]
-    [InlineData((int)ApiDialect.OpenAIResponses, (int)GatewayErrorKind.RequestTooLarge, "invalid_request_error", "request_too_large")]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, (int)GatewayErrorKind.UpstreamUnreachable, "server_error", "upstream_unreachable")]
-    [InlineData((int)ApiDialect.OpenAIResponses, (int)GatewayErrorKind.Timeout, "server_error", "upstream_timeout")]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, (int)GatewayErrorKind.Overloaded, "server_error", "upstream_unavailable")]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, (int)GatewayErrorKind.Internal, "server_error", "gateway_error")]
-    public void Format_OpenAI_ErrorObjectWithMessageTypeParamAndCode(int dialect, int kind, string expectedType, string expectedCode)
+    [InlineData("OpenAIChatCompletions", (int)GatewayErrorKind.InvalidRequest, "invalid_request_error", "invalid_json")]
+    [InlineData("OpenAIResponses", (int)GatewayErrorKind.RequestTooLarge, "invalid_request_error", "request_too_large")]
+    [InlineData("OpenAIChatCompletions", (int)GatewayErrorKind.UpstreamUnreachable, "server_error", "upstream_unreachable")]
+    [InlineData("OpenAIResponses", (int)GatewayErrorKind.Timeout, "server_error", "upstream_timeout")]
+    [InlineData("OpenAIChatCompletions", (int)GatewayErrorKind.Overloaded, "server_error", "upstream_unavailable")]
+    [InlineData("OpenAIChatCompletions", (int)GatewayErrorKind.Internal, "server_error", "gateway_error")]
+    public void Format_OpenAI_ErrorObjectWithMessageTypeParamAndCode(string dialect, int kind, string expectedType, string expectedCode)
     {
-        using var json = JsonDocument.Parse(DialectErrorWriter.Format((ApiDialect)dialect, (GatewayErrorKind)kind, Tricky));
+        using var json = JsonDocument.Parse(ApiDialects.ByName(dialect).FormatError(500, (GatewayErrorKind)kind, Tricky));
 
         var error = json.RootElement.GetProperty("error");
         Assert.Equal(Tricky, error.GetProperty("message").GetString());
@@ -53,7 +53,7 @@ public sealed class DialectErrorWriterTests
         var body = new MemoryStream();
         context.Response.Body = body;
 
-        await DialectErrorWriter.WriteAsync(context, ApiDialect.OpenAIChatCompletions, 413, GatewayErrorKind.RequestTooLarge, "too big");
+        await DialectErrorWriter.WriteAsync(context, ApiDialects.OpenAIChatCompletions, 413, GatewayErrorKind.RequestTooLarge, "too big");
 
         Assert.Equal(413, context.Response.StatusCode);
         Assert.Equal("application/json", context.Response.ContentType);
@@ -65,7 +65,7 @@ public sealed class DialectErrorWriterTests
     [Fact]
     public void FormatStreamError_Anthropic_OneErrorEventWithEventLine()
     {
-        var bytes = DialectErrorWriter.FormatStreamError(ApiDialect.AnthropicMessages, GatewayErrorKind.StreamInterrupted, Tricky);
+        var bytes = ApiDialects.AnthropicMessages.FormatStreamError(GatewayErrorKind.StreamInterrupted, Tricky);
 
         var (type, data) = SingleEvent(bytes);
         Assert.StartsWith("event: error\ndata: ", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class DialectErrorWriterTests
     [Fact]
     public void FormatStreamError_Responses_OneErrorEventWithEventLine()
     {
-        var bytes = DialectErrorWriter.FormatStreamError(ApiDialect.OpenAIResponses, GatewayErrorKind.Timeout, Tricky);
+        var bytes = ApiDialects.OpenAIResponses.FormatStreamError(GatewayErrorKind.Timeout, Tricky);
 
         var (type, data) = SingleEvent(bytes);
         Assert.StartsWith("event: error\ndata: ", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class DialectErrorWriterTests
     [Fact]
     public void FormatStreamError_Chat_DataOnlyEventWithErrorObject()
     {
-        var bytes = DialectErrorWriter.FormatStreamError(ApiDialect.OpenAIChatCompletions, GatewayErrorKind.StreamInterrupted, Tricky);
+        var bytes = ApiDialects.OpenAIChatCompletions.FormatStreamError(GatewayErrorKind.StreamInterrupted, Tricky);
 
         var (type, data) = SingleEvent(bytes);
         Assert.StartsWith("data: {", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);

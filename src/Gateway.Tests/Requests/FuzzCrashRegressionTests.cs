@@ -16,9 +16,9 @@ public sealed class FuzzCrashRegressionTests
     public void EveryParser_CrashInput_NoException(string name)
     {
         var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "FuzzCorpus", "crashes", name));
-        foreach (var dialect in new[] { ApiDialect.AnthropicMessages, ApiDialect.OpenAIChatCompletions, ApiDialect.OpenAIResponses })
+        foreach (var dialect in new IApiDialect[] { ApiDialects.AnthropicMessages, ApiDialects.OpenAIChatCompletions, ApiDialects.OpenAIResponses })
         {
-            RequestFactsReader.TryRead(bytes, dialect, captureInput: true);
+            dialect.ReadRequest(bytes, "", captureInput: true);
             foreach (var isEventStream in new[] { true, false })
             {
                 var facts = ObserverFeeding.Feed(f => ResponseObserverFactory.Create(dialect, isEventStream, f)!, [bytes]);

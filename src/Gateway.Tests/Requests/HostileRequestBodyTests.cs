@@ -13,7 +13,7 @@ public sealed class HostileRequestBodyTests
     {
         var body = Concat("""{"model":"gpt-"""u8, [0xC3, 0x28, 0xFF], "\",\"stream\":true,\"messages\":[]}"u8);
 
-        var facts = RequestFactsReader.TryRead(body, ApiDialect.OpenAIChatCompletions, captureInput: false);
+        var facts = ApiDialects.OpenAIChatCompletions.ReadRequest(body, "", captureInput: false);
 
         Assert.NotNull(facts);
         Assert.True(facts.Stream);
@@ -25,7 +25,7 @@ public sealed class HostileRequestBodyTests
     {
         var body = Concat("""{"model":"m","messages":[{"role":"user","content":"a"""u8, [0xFF, 0xFE], "\"}]}"u8);
 
-        var facts = RequestFactsReader.TryRead(body, ApiDialect.AnthropicMessages, captureInput: true);
+        var facts = ApiDialects.AnthropicMessages.ReadRequest(body, "", captureInput: true);
 
         Assert.NotNull(facts);
         Assert.Equal(1, facts.MessageCount);
@@ -35,7 +35,7 @@ public sealed class HostileRequestBodyTests
     [Fact]
     public void TryRead_LoneSurrogateEscapeInAPropertyName_ReadsWithoutThrowing()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"claude","stream":true,"messag\ud800es":[]}"""u8, ApiDialect.AnthropicMessages, captureInput: true);
+        var facts = ApiDialects.AnthropicMessages.ReadRequest("""{"model":"claude","stream":true,"messag\ud800es":[]}"""u8, "", captureInput: true);
 
         Assert.NotNull(facts);
         Assert.Equal("claude", facts.Model);
@@ -47,7 +47,7 @@ public sealed class HostileRequestBodyTests
     {
         var model = new string('x', 100 * 1024);
 
-        var facts = RequestFactsReader.TryRead(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[]}"""), ApiDialect.AnthropicMessages, false);
+        var facts = ApiDialects.AnthropicMessages.ReadRequest(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[]}"""), "", false);
 
         Assert.Equal(TelemetryText.MaxNameChars, facts!.Model!.Length);
     }
@@ -55,7 +55,7 @@ public sealed class HostileRequestBodyTests
     [Fact]
     public void TryRead_ModelWithControlCharacters_KeepsNoControlCharacter()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"m\r\nx\u0007","messages":[]}"""u8, ApiDialect.AnthropicMessages, false);
+        var facts = ApiDialects.AnthropicMessages.ReadRequest("""{"model":"m\r\nx\u0007","messages":[]}"""u8, "", false);
 
         Assert.Equal("m\uFFFD\uFFFDx\uFFFD", facts!.Model);
     }
@@ -65,7 +65,7 @@ public sealed class HostileRequestBodyTests
     {
         var stops = string.Join(",", Enumerable.Range(0, 1000).Select(i => $"\"s{i}\""));
 
-        var facts = RequestFactsReader.TryRead(Encoding.UTF8.GetBytes($$"""{"model":"m","stop":[{{stops}}]}"""), ApiDialect.OpenAIChatCompletions, false);
+        var facts = ApiDialects.OpenAIChatCompletions.ReadRequest(Encoding.UTF8.GetBytes($$"""{"model":"m","stop":[{{stops}}]}"""), "", false);
 
         Assert.Equal(TelemetryText.MaxListItems, facts!.StopSequences!.Length);
     }
@@ -75,13 +75,13 @@ public sealed class HostileRequestBodyTests
     {
         var body = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
 
-        Assert.Null(RequestFactsReader.TryRead(body, ApiDialect.AnthropicMessages, false));
+        Assert.Null(ApiDialects.AnthropicMessages.ReadRequest(body, "", false));
     }
 
     [Fact]
     public void TryRead_StreamAsAString_IsNotAStream()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"m","stream":"true","messages":[]}"""u8, ApiDialect.AnthropicMessages, false);
+        var facts = ApiDialects.AnthropicMessages.ReadRequest("""{"model":"m","stream":"true","messages":[]}"""u8, "", false);
 
         Assert.False(facts!.Stream);
     }

@@ -18,20 +18,20 @@ public sealed class RequestFactsReaderProperties
 
     public static TheoryData<string, bool> DialectsAndCapture() => new()
     {
-        { nameof(ApiDialect.AnthropicMessages), false },
-        { nameof(ApiDialect.AnthropicMessages), true },
-        { nameof(ApiDialect.OpenAIChatCompletions), false },
-        { nameof(ApiDialect.OpenAIResponses), true },
+        { nameof(ApiDialects.AnthropicMessages), false },
+        { nameof(ApiDialects.AnthropicMessages), true },
+        { nameof(ApiDialects.OpenAIChatCompletions), false },
+        { nameof(ApiDialects.OpenAIResponses), true },
     };
 
     [Theory]
     [MemberData(nameof(DialectsAndCapture))]
     public void TryRead_MutatedBody_NeverThrowsAndKeepsPeerStringsBounded(string dialectName, bool capture)
     {
-        var dialect = Enum.Parse<ApiDialect>(dialectName);
+        var dialect = ApiDialects.ByName(dialectName);
         HostileInput.MutatedOneOf(Seeds, 8).Sample(bytes =>
         {
-            var facts = RequestFactsReader.TryRead(bytes, dialect, capture);
+            var facts = dialect.ReadRequest(bytes, "", capture);
 
             if (facts?.Model is { } model)
             {

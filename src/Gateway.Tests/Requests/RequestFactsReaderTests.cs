@@ -56,13 +56,13 @@ public sealed class RequestFactsReaderTests
     [Fact]
     public void TryRead_OpenAIStopAsString_OneStopSequence()
     {
-        Assert.Equal(["\n\n"], Read("""{"model":"m","stop":"\n\n"}""", ApiDialect.OpenAIChatCompletions).StopSequences!);
+        Assert.Equal(["\n\n"], Read("""{"model":"m","stop":"\n\n"}""", ApiDialects.OpenAIChatCompletions).StopSequences!);
     }
 
     [Fact]
     public void TryRead_OpenAIStopAsArray_AllStopSequences()
     {
-        Assert.Equal(["a", "b"], Read("""{"model":"m","stop":["a","b"]}""", ApiDialect.OpenAIChatCompletions).StopSequences!);
+        Assert.Equal(["a", "b"], Read("""{"model":"m","stop":["a","b"]}""", ApiDialects.OpenAIChatCompletions).StopSequences!);
     }
 
     [Fact]
@@ -96,20 +96,20 @@ public sealed class RequestFactsReaderTests
     [InlineData("""{"model":"m","stream":true}""", false)]
     public void TryRead_StreamOptions_IncludeUsageRead(string json, bool expected)
     {
-        Assert.Equal(expected, Read(json, ApiDialect.OpenAIChatCompletions).IncludeUsage);
+        Assert.Equal(expected, Read(json, ApiDialects.OpenAIChatCompletions).IncludeUsage);
     }
 
     [Fact]
     public void TryRead_ResponsesInputAsString_OneMessage()
     {
-        Assert.Equal(1, Read("""{"model":"gpt-4.1","input":"hello"}""", ApiDialect.OpenAIResponses).MessageCount);
+        Assert.Equal(1, Read("""{"model":"gpt-4.1","input":"hello"}""", ApiDialects.OpenAIResponses).MessageCount);
     }
 
     [Fact]
     public void TryRead_ResponsesInputAsArray_CountsItems()
     {
         var facts = Read("""{"model":"gpt-4.1","input":[{"role":"user","content":"a"},{"type":"function_call_output","output":"x"}],"max_output_tokens":99}""",
-            ApiDialect.OpenAIResponses);
+            ApiDialects.OpenAIResponses);
 
         Assert.Equal(2, facts.MessageCount);
         Assert.Equal(99, facts.MaxTokens);
@@ -144,7 +144,7 @@ public sealed class RequestFactsReaderTests
     [InlineData("""{"stream_options":{"include_usage":{"model":"nested"}},"model":"real"}""")]
     public void TryRead_ObjectWhereAScalarIsExpected_StillAJsonObjectAndNotConfused(string json)
     {
-        var facts = RequestFactsReader.TryRead(Encoding.UTF8.GetBytes(json), ApiDialect.OpenAIChatCompletions, captureInput: false);
+        var facts = ApiDialects.OpenAIChatCompletions.ReadRequest(Encoding.UTF8.GetBytes(json), "", captureInput: false);
 
         Assert.NotNull(facts);
         Assert.Equal("real", facts.Model);
@@ -167,7 +167,7 @@ public sealed class RequestFactsReaderTests
     [InlineData("not json at all")]
     public void TryRead_MalformedJson_Null(string body)
     {
-        Assert.Null(RequestFactsReader.TryRead(Encoding.UTF8.GetBytes(body), ApiDialect.AnthropicMessages, captureInput: true));
+        Assert.Null(ApiDialects.AnthropicMessages.ReadRequest(Encoding.UTF8.GetBytes(body), "", captureInput: true));
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public sealed class RequestFactsReaderTests
     [InlineData("null")]
     public void TryRead_JsonThatIsNotAnObject_Null(string body)
     {
-        Assert.Null(RequestFactsReader.TryRead(Encoding.UTF8.GetBytes(body), ApiDialect.AnthropicMessages, captureInput: false));
+        Assert.Null(ApiDialects.AnthropicMessages.ReadRequest(Encoding.UTF8.GetBytes(body), "", captureInput: false));
     }
 
     [Theory]
@@ -186,7 +186,7 @@ public sealed class RequestFactsReaderTests
     [InlineData("{\"model\":\"m\"}]")]
     public void TryRead_TrailingGarbage_Null(string body)
     {
-        Assert.Null(RequestFactsReader.TryRead(Encoding.UTF8.GetBytes(body), ApiDialect.AnthropicMessages, captureInput: false));
+        Assert.Null(ApiDialects.AnthropicMessages.ReadRequest(Encoding.UTF8.GetBytes(body), "", captureInput: false));
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class RequestFactsReaderTests
     [Fact]
     public void TryRead_CaptureOff_NoInputKept()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"m","messages":[{"role":"user","content":"secret prompt"}]}"""u8, ApiDialect.AnthropicMessages, captureInput: false)!;
+        var facts = ApiDialects.AnthropicMessages.ReadRequest("""{"model":"m","messages":[{"role":"user","content":"secret prompt"}]}"""u8, "", captureInput: false)!;
 
         Assert.Null(facts.CapturedInput);
         Assert.Equal(1, facts.MessageCount);
@@ -207,7 +207,7 @@ public sealed class RequestFactsReaderTests
     [Fact]
     public void TryRead_CaptureOn_MessagesKeptAsRawJson()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"m","messages":[{"role":"user","content":"secret prompt"}],"max_tokens":5}"""u8, ApiDialect.AnthropicMessages, captureInput: true)!;
+        var facts = ApiDialects.AnthropicMessages.ReadRequest("""{"model":"m","messages":[{"role":"user","content":"secret prompt"}],"max_tokens":5}"""u8, "", captureInput: true)!;
 
         Assert.Equal("""[{"role":"user","content":"secret prompt"}]""", facts.CapturedInput);
     }
@@ -215,14 +215,14 @@ public sealed class RequestFactsReaderTests
     [Fact]
     public void TryRead_CaptureOnResponsesStringInput_KeptAsJsonString()
     {
-        var facts = RequestFactsReader.TryRead("""{"model":"m","input":"secret prompt"}"""u8, ApiDialect.OpenAIResponses, captureInput: true)!;
+        var facts = ApiDialects.OpenAIResponses.ReadRequest("""{"model":"m","input":"secret prompt"}"""u8, "", captureInput: true)!;
 
         Assert.Equal("\"secret prompt\"", facts.CapturedInput);
     }
 
-    private static RequestFacts Read(string json, ApiDialect dialect = ApiDialect.AnthropicMessages)
+    private static RequestFacts Read(string json, IApiDialect? dialect = null)
     {
-        var facts = RequestFactsReader.TryRead(Encoding.UTF8.GetBytes(json), dialect, captureInput: false);
+        var facts = (dialect ?? ApiDialects.AnthropicMessages).ReadRequest(Encoding.UTF8.GetBytes(json), "", captureInput: false);
         Assert.NotNull(facts);
         return facts;
     }

@@ -1,6 +1,7 @@
+using Glassbox.Gateway.Dialects.Anthropic;
+using Glassbox.Gateway.Dialects.OpenAI.Chat;
+using Glassbox.Gateway.Dialects.OpenAI.Responses;
 using Glassbox.Gateway.StreamObservation;
-using Glassbox.Gateway.StreamObservation.Anthropic;
-using Glassbox.Gateway.StreamObservation.OpenAI;
 using Glassbox.Gateway.StreamObservation.Sse;
 
 namespace Glassbox.Gateway.Tests.StreamObservation;

@@ -37,7 +37,7 @@ public sealed class JsonBodyObserverTests
     [Fact]
     public void OnEnd_AnthropicMessage_RecordsIdModelStopReasonAndUsage()
     {
-        var facts = Observe(ApiDialect.AnthropicMessages, AnthropicMessage);
+        var facts = Observe(ApiDialects.AnthropicMessages, AnthropicMessage);
 
         Assert.Equal("msg_01XFDUDYJgAACzvnptvVoYEL", facts.ResponseId);
         Assert.Equal("claude-sonnet-4-5-20250929", facts.ResponseModel);
@@ -55,7 +55,7 @@ public sealed class JsonBodyObserverTests
     [Fact]
     public void OnEnd_OpenAIChatCompletion_RecordsFinishReasonAndUsageDetails()
     {
-        var facts = Observe(ApiDialect.OpenAIChatCompletions, OpenAIChatCompletion);
+        var facts = Observe(ApiDialects.OpenAIChatCompletions, OpenAIChatCompletion);
 
         Assert.Equal("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", facts.ResponseId);
         Assert.Equal("gpt-4.1-2025-04-14", facts.ResponseModel);
@@ -71,7 +71,7 @@ public sealed class JsonBodyObserverTests
     [Fact]
     public void OnEnd_OpenAIResponseObject_StatusBecomesFinishReason()
     {
-        var facts = Observe(ApiDialect.OpenAIResponses, OpenAIResponse);
+        var facts = Observe(ApiDialects.OpenAIResponses, OpenAIResponse);
 
         Assert.Equal("resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b", facts.ResponseId);
         Assert.Equal("gpt-4.1-2025-04-14", facts.ResponseModel);
@@ -88,7 +88,7 @@ public sealed class JsonBodyObserverTests
     [Fact]
     public void OnEnd_AnthropicErrorBody_RecordsErrorTypeAndMessage()
     {
-        var facts = Observe(ApiDialect.AnthropicMessages, AnthropicError);
+        var facts = Observe(ApiDialects.AnthropicMessages, AnthropicError);
 
         Assert.Equal("not_found_error", facts.ErrorBodyType);
         Assert.Equal("The requested resource could not be found.", facts.ErrorBodyMessage);
@@ -97,11 +97,11 @@ public sealed class JsonBodyObserverTests
     }
 
     [Theory]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions)]
-    [InlineData((int)ApiDialect.OpenAIResponses)]
-    public void OnEnd_OpenAIErrorBody_RecordsErrorTypeAndMessage(int dialectValue)
+    [InlineData("OpenAIChatCompletions")]
+    [InlineData("OpenAIResponses")]
+    public void OnEnd_OpenAIErrorBody_RecordsErrorTypeAndMessage(string dialectValue)
     {
-        var dialect = (ApiDialect)dialectValue;
+        var dialect = ApiDialects.ByName(dialectValue);
         var facts = Observe(dialect, OpenAIError);
 
         Assert.Equal("invalid_request_error", facts.ErrorBodyType);
@@ -111,12 +111,12 @@ public sealed class JsonBodyObserverTests
     }
 
     [Theory]
-    [InlineData((int)ApiDialect.AnthropicMessages, "{\"id\":\"msg\",\"usage\":{\"input_tokens\":")]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions, "<html><body>502 Bad Gateway</body></html>")]
-    [InlineData((int)ApiDialect.OpenAIResponses, "{\"id\":\"r\",\"status\":")]
-    public void OnEnd_MalformedJson_RecordsProblemWithoutThrowing(int dialectValue, string body)
+    [InlineData("AnthropicMessages", "{\"id\":\"msg\",\"usage\":{\"input_tokens\":")]
+    [InlineData("OpenAIChatCompletions", "<html><body>502 Bad Gateway</body></html>")]
+    [InlineData("OpenAIResponses", "{\"id\":\"r\",\"status\":")]
+    public void OnEnd_MalformedJson_RecordsProblemWithoutThrowing(string dialectValue, string body)
     {
-        var dialect = (ApiDialect)dialectValue;
+        var dialect = ApiDialects.ByName(dialectValue);
         var facts = Observe(dialect, body);
 
         Assert.NotNull(facts.ObservationProblem);
@@ -127,7 +127,7 @@ public sealed class JsonBodyObserverTests
     public void OnBytes_BodyOverCap_RecordsProblemAndDoesNotParse()
     {
         var facts = new ResponseFacts();
-        using var observer = new JsonBodyObserver(ApiDialect.AnthropicMessages, facts, maxBodyBytes: 64);
+        using var observer = new JsonBodyObserver(ApiDialects.AnthropicMessages, facts, maxBodyBytes: 64);
         var body = Encoding.UTF8.GetBytes(AnthropicMessage);
         observer.OnBytes(body.AsSpan(0, 40), 1);
         observer.OnBytes(body.AsSpan(40), 2);
@@ -139,24 +139,24 @@ public sealed class JsonBodyObserverTests
     }
 
     [Theory]
-    [InlineData((int)ApiDialect.AnthropicMessages)]
-    [InlineData((int)ApiDialect.OpenAIChatCompletions)]
-    [InlineData((int)ApiDialect.OpenAIResponses)]
-    public void OnBytes_BodySplitAtEveryOffset_ProducesIdenticalFacts(int dialectValue)
+    [InlineData("AnthropicMessages")]
+    [InlineData("OpenAIChatCompletions")]
+    [InlineData("OpenAIResponses")]
+    public void OnBytes_BodySplitAtEveryOffset_ProducesIdenticalFacts(string dialectValue)
     {
-        var dialect = (ApiDialect)dialectValue;
-        var body = dialect switch
+        var dialect = ApiDialects.ByName(dialectValue);
+        var body = dialectValue switch
         {
-            ApiDialect.AnthropicMessages => AnthropicMessage,
-            ApiDialect.OpenAIChatCompletions => OpenAIChatCompletion,
+            "AnthropicMessages" => AnthropicMessage,
+            "OpenAIChatCompletions" => OpenAIChatCompletion,
             _ => OpenAIResponse,
         };
 
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(f => new JsonBodyObserver(dialect, f), Encoding.UTF8.GetBytes(body));
+        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(f => dialect.CreateObserver(isEventStream: false, f, ObservationLimits.DefaultMaxDocumentBytes), Encoding.UTF8.GetBytes(body));
 
         Assert.True(facts.Completed);
     }
 
-    private static ResponseFacts Observe(ApiDialect dialect, string body) =>
-        ObserverFeeding.FeedWhole(f => new JsonBodyObserver(dialect, f), Encoding.UTF8.GetBytes(body));
+    private static ResponseFacts Observe(IApiDialect dialect, string body) =>
+        ObserverFeeding.FeedWhole(f => dialect.CreateObserver(isEventStream: false, f, ObservationLimits.DefaultMaxDocumentBytes), Encoding.UTF8.GetBytes(body));
 }

@@ -13,22 +13,22 @@ public sealed class StreamObserverProperties
 {
     public static TheoryData<string, string> DialectsAndRecordings() => new()
     {
-        { nameof(ApiDialect.AnthropicMessages), "anthropic-text.sse" },
-        { nameof(ApiDialect.AnthropicMessages), "anthropic-thinking-tools.sse" },
-        { nameof(ApiDialect.AnthropicMessages), "anthropic-error.sse" },
-        { nameof(ApiDialect.OpenAIChatCompletions), "openai-chat-text.sse" },
-        { nameof(ApiDialect.OpenAIChatCompletions), "openai-chat-tools.sse" },
-        { nameof(ApiDialect.OpenAIChatCompletions), "openai-chat-error.sse" },
-        { nameof(ApiDialect.OpenAIResponses), "openai-responses-text.sse" },
-        { nameof(ApiDialect.OpenAIResponses), "openai-responses-failed.sse" },
-        { nameof(ApiDialect.OpenAIResponses), "openai-responses-tools-incomplete.sse" },
+        { nameof(ApiDialects.AnthropicMessages), "anthropic-text.sse" },
+        { nameof(ApiDialects.AnthropicMessages), "anthropic-thinking-tools.sse" },
+        { nameof(ApiDialects.AnthropicMessages), "anthropic-error.sse" },
+        { nameof(ApiDialects.OpenAIChatCompletions), "openai-chat-text.sse" },
+        { nameof(ApiDialects.OpenAIChatCompletions), "openai-chat-tools.sse" },
+        { nameof(ApiDialects.OpenAIChatCompletions), "openai-chat-error.sse" },
+        { nameof(ApiDialects.OpenAIResponses), "openai-responses-text.sse" },
+        { nameof(ApiDialects.OpenAIResponses), "openai-responses-failed.sse" },
+        { nameof(ApiDialects.OpenAIResponses), "openai-responses-tools-incomplete.sse" },
     };
 
     [Theory]
     [MemberData(nameof(DialectsAndRecordings))]
     public void OnBytes_MutatedStreamInAnyChunks_SameFactsAsFedWholeAndNeverThrows(string dialectName, string recording)
     {
-        var dialect = Enum.Parse<ApiDialect>(dialectName);
+        var dialect = ApiDialects.ByName(dialectName);
         Gen.Select(HostileInput.Mutated(Recordings.Load(recording), 8), HostileInput.ChunkSizes, Gen.Bool).Sample((bytes, sizes, end) =>
         {
             IResponseObserver Create(ResponseFacts facts) => ResponseObserverFactory.Create(dialect, isEventStream: true, facts, maxDocumentBytes: 2048)!;
@@ -39,19 +39,19 @@ public sealed class StreamObserverProperties
         }, iter: 400, print: t => HostileInput.Show(t.Item1));
     }
 
-    public static TheoryData<string> Dialects() => [nameof(ApiDialect.AnthropicMessages), nameof(ApiDialect.OpenAIChatCompletions), nameof(ApiDialect.OpenAIResponses)];
+    public static TheoryData<string> Dialects() => [nameof(ApiDialects.AnthropicMessages), nameof(ApiDialects.OpenAIChatCompletions), nameof(ApiDialects.OpenAIResponses)];
 
     [Theory]
     [MemberData(nameof(Dialects))]
     public void OnBytes_MutatedJsonBodyInAnyChunks_SameFactsAsFedWholeAndNeverThrows(string dialectName)
     {
-        var dialect = Enum.Parse<ApiDialect>(dialectName);
+        var dialect = ApiDialects.ByName(dialectName);
         byte[][] seeds =
         [
-            .. ObserverFeeding.SplitEvents(Recordings.Load(dialect switch
+            .. ObserverFeeding.SplitEvents(Recordings.Load(dialectName switch
             {
-                ApiDialect.AnthropicMessages => "anthropic-thinking-tools.sse",
-                ApiDialect.OpenAIChatCompletions => "openai-chat-tools.sse",
+                nameof(ApiDialects.AnthropicMessages) => "anthropic-thinking-tools.sse",
+                nameof(ApiDialects.OpenAIChatCompletions) => "openai-chat-tools.sse",
                 _ => "openai-responses-text.sse",
             })).Select(DataOf).Where(d => d.Length > 2),
             """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""u8.ToArray(),
@@ -71,7 +71,7 @@ public sealed class StreamObserverProperties
     [MemberData(nameof(Dialects))]
     public void OnBytes_BodyFarLargerThanTheCap_AllocatesBoundedByTheCap(string dialectName)
     {
-        var dialect = Enum.Parse<ApiDialect>(dialectName);
+        var dialect = ApiDialects.ByName(dialectName);
         Gen.Select(Gen.Byte.Array[64 * 1024, 256 * 1024], HostileInput.ChunkSizes, Gen.Bool).Sample((bytes, sizes, isEventStream) =>
         {
             const int cap = 2048;

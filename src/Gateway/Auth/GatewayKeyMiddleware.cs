@@ -21,8 +21,8 @@ internal sealed class GatewayKeyMiddleware(RequestDelegate next, GatewayKeyStore
         }
 
         var route = routes.Find(context.GetReverseProxyFeature().Route.Config.RouteId);
-        var api = route?.Upstream.Api ?? ApiFamily.Anthropic;
-        var presented = InboundKeyLocations.Find(context.Request, api);
+        var family = route?.Family ?? ApiDialects.Family(ApiFamily.Anthropic);
+        var presented = InboundKeyLocations.Find(context.Request, family);
         if (presented is not null && keys.TryMatch(presented, out var id))
         {
             context.Features.Set(new GatewayKeyFeature(id));
@@ -33,9 +33,7 @@ internal sealed class GatewayKeyMiddleware(RequestDelegate next, GatewayKeyStore
         instrumentation.AuthRejected.Add(1,
             new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, route?.UpstreamName),
             new KeyValuePair<string, object?>(TelemetryNames.Own.AuthReason, reason));
-        var dialect = route?.Dialect is { } d and not ApiDialect.None ? d
-            : api == ApiFamily.Anthropic ? ApiDialect.AnthropicMessages : ApiDialect.OpenAIChatCompletions;
-        return DialectErrorWriter.WriteAsync(context, dialect, StatusCodes.Status401Unauthorized, GatewayErrorKind.Authentication,
+        return DialectErrorWriter.WriteAsync(context, route?.ErrorDialect ?? family.ErrorDialect, StatusCodes.Status401Unauthorized, GatewayErrorKind.Authentication,
             presented is null
                 ? "No gateway key: send the key this gateway issued where your SDK sends its API key."
                 : "The gateway key is not valid.");

@@ -1,4 +1,3 @@
-using Glassbox.Gateway.Configuration;
 using Microsoft.Net.Http.Headers;
 
 namespace Glassbox.Gateway.Auth;
@@ -33,28 +32,19 @@ internal enum InboundKeyPlace
 }
 
 /// <summary>
-/// Where each API family's SDKs put their key, in the order they are looked for. A Gemini family adds
-/// <c>x-goog-api-key</c> and <c>?key=</c> here (and its key injection writes <c>x-goog-api-key</c>).
+/// The common key locations, and the lookup over an API family's list of them
+/// (<see cref="Dialects.IApiFamily.KeyLocations"/>, in the order they are looked for).
 /// </summary>
 internal static class InboundKeyLocations
 {
-    private static readonly InboundKeyLocation XApiKey = new(InboundKeyPlace.Header, "x-api-key");
-    private static readonly InboundKeyLocation Bearer = new(InboundKeyPlace.BearerHeader, HeaderNames.Authorization);
+    public static InboundKeyLocation XApiKey { get; } = new(InboundKeyPlace.Header, "x-api-key");
 
-    // Anthropic SDKs send x-api-key, or Authorization: Bearer in auth-token mode; OpenAI SDKs send a bearer token.
-    private static readonly InboundKeyLocation[] Anthropic = [XApiKey, Bearer];
-    private static readonly InboundKeyLocation[] OpenAI = [Bearer, XApiKey];
-
-    public static IReadOnlyList<InboundKeyLocation> For(ApiFamily api) => api switch
-    {
-        ApiFamily.Anthropic => Anthropic,
-        _ => OpenAI,
-    };
+    public static InboundKeyLocation Bearer { get; } = new(InboundKeyPlace.BearerHeader, HeaderNames.Authorization);
 
     /// <summary>The first key the caller presented, or null.</summary>
-    public static string? Find(HttpRequest request, ApiFamily api)
+    public static string? Find(HttpRequest request, Dialects.IApiFamily family)
     {
-        foreach (var location in For(api))
+        foreach (var location in family.KeyLocations)
         {
             if (location.Read(request) is { Length: > 0 } key)
             {

@@ -1,5 +1,4 @@
-using Glassbox.Gateway.Configuration;
-using Microsoft.Net.Http.Headers;
+using Glassbox.Gateway.Dialects;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Glassbox.Gateway.Auth;
@@ -10,16 +9,16 @@ namespace Glassbox.Gateway.Auth;
 /// upstream's key put in its place. Without inbound keys, the configured key is added only when the
 /// caller sent none: a caller's own provider key always wins (the sidecar case).
 /// </summary>
-internal sealed class UpstreamKeyTransform(string? apiKey, ApiFamily api) : RequestTransform
+internal sealed class UpstreamKeyTransform(string? apiKey, IApiFamily family) : RequestTransform
 {
-    private readonly string? _bearer = apiKey is null ? null : "Bearer " + apiKey;
+    private readonly string? _credential = apiKey is null ? null : family.CredentialValue(apiKey);
 
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
         var proxyHeaders = context.ProxyRequest.Headers;
         if (context.HttpContext.Features.Get<GatewayKeyFeature>() is not null)
         {
-            foreach (var location in InboundKeyLocations.For(api))
+            foreach (var location in family.KeyLocations)
             {
                 if (location.Place != InboundKeyPlace.Query)
                 {
@@ -30,24 +29,18 @@ internal sealed class UpstreamKeyTransform(string? apiKey, ApiFamily api) : Requ
         else
         {
             var headers = context.HttpContext.Request.Headers;
-            if (headers.ContainsKey(HeaderNames.Authorization) || headers.ContainsKey("x-api-key"))
+            foreach (var location in family.KeyLocations)
             {
-                return default;
+                if (location.Place != InboundKeyPlace.Query && headers.ContainsKey(location.Name))
+                {
+                    return default; // the caller's own key
+                }
             }
         }
 
-        if (apiKey is null)
+        if (_credential is not null)
         {
-            return default;
-        }
-
-        if (api == ApiFamily.Anthropic)
-        {
-            proxyHeaders.TryAddWithoutValidation("x-api-key", apiKey);
-        }
-        else
-        {
-            proxyHeaders.TryAddWithoutValidation(HeaderNames.Authorization, _bearer);
+            proxyHeaders.TryAddWithoutValidation(family.CredentialHeader, _credential);
         }
 
         return default;

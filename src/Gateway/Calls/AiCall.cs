@@ -25,6 +25,9 @@ internal sealed class AiCall
     }
 
     public AiRoute Route { get; }
+
+    /// <summary>The route's dialect: an AI call exists only on a route that has one.</summary>
+    public Dialects.IApiDialect Dialect => Route.Dialect!;
     public RequestFacts Request { get; }
     public ResponseFacts Response { get; } = new();
     public Activity? Activity { get; set; }

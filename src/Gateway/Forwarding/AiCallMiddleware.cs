@@ -42,7 +42,7 @@ internal sealed class AiCallMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var route = routes.Find(context.GetReverseProxyFeature().Route.Config.RouteId);
-        if (route is null || route.Dialect == ApiDialect.None)
+        if (route?.Dialect is not { } dialect)
         {
             await next(context);
             return;
@@ -57,13 +57,13 @@ internal sealed class AiCallMiddleware(
         }
 
         var received = time.GetTimestamp();
-        var facts = body is null ? null : RequestFactsReader.TryRead(body.Span, route.Dialect, telemetry.CaptureContent);
+        var facts = body is null ? null : dialect.ReadRequest(body.Span, context.Request.Path.Value ?? "", telemetry.CaptureContent);
         var call = new AiCall(route, facts ?? new RequestFacts(), start, startUtc)
         {
             BodyReceivedTimestamp = received,
             RequestReadTimestamp = time.GetTimestamp(),
             ClientAborted = context.RequestAborted,
-            Attribution = attribution.Read(context.Request, Auth.InboundKeyLocations.Find(context.Request, route.Upstream.Api),
+            Attribution = attribution.Read(context.Request, Auth.InboundKeyLocations.Find(context.Request, route.Family),
                 context.Features.Get<Auth.GatewayKeyFeature>()?.KeyId),
             ClientAddress = Ingress.ClientAddressFeature.Of(context),
             MetricModel = dimensions.For(GenAI.RequestModel).Apply(facts?.Model),
@@ -121,7 +121,7 @@ internal sealed class AiCallMiddleware(
             if (conclusion.Answer is { } answer && !context.Response.HasStarted && run.Unhandled is null)
             {
                 context.Response.Clear();
-                await DialectErrorWriter.WriteAsync(context, call.Route.Dialect, answer.Status, answer.Kind, answer.Message);
+                await DialectErrorWriter.WriteAsync(context, call.Dialect, answer.Status, answer.Kind, answer.Message);
                 call.AnsweredTimestamp = time.GetTimestamp();
             }
         }
@@ -150,7 +150,7 @@ internal sealed class AiCallMiddleware(
         {
             if (!context.Response.HasStarted)
             {
-                await DialectErrorWriter.WriteAsync(context, route.Dialect, exception.StatusCode, GatewayErrorKind.InvalidRequest, "The request body could not be read: " + exception.Message);
+                await DialectErrorWriter.WriteAsync(context, route.ErrorDialect, exception.StatusCode, GatewayErrorKind.InvalidRequest, "The request body could not be read: " + exception.Message);
             }
 
             return null;

@@ -1,10 +1,10 @@
-using Glassbox.Gateway.Calls;
 using System.Globalization;
+using Glassbox.Gateway.Calls;
 using Glassbox.Gateway.Resilience;
-using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.StreamObservation.Decompression;
 using Glassbox.Gateway.StreamObservation.Tee;
+using Glassbox.Gateway.Telemetry;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Glassbox.Gateway.Forwarding;
@@ -85,7 +85,7 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
         var content = proxyResponse.Content;
         var mediaType = content.Headers.ContentType?.MediaType;
         var isEventStream = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var observer = ResponseObserverFactory.Create(call.Route.Dialect, isEventStream, call.Response, maxObservedBodyBytes);
+        var observer = ResponseObserverFactory.Create(call.Dialect, isEventStream, call.Response, maxObservedBodyBytes);
         var encoding = content.Headers.ContentEncoding.LastOrDefault(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase));
         if (encoding is not null)
         {

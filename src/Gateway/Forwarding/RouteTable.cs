@@ -39,7 +39,7 @@ internal sealed class RouteTable
                 },
             });
 
-            foreach (var (path, dialect) in AiPaths(upstream.Api))
+            foreach (var (path, dialect) in ApiDialects.Family(upstream.Api).Routes)
             {
                 var routeId = $"{name}:{path}";
                 var fullPath = upstream.PathPrefix + path;
@@ -51,13 +51,13 @@ internal sealed class RouteTable
             {
                 var routeId = $"{name}:{DefaultRouteSuffix}";
                 routes.Add(Route(routeId, name, upstream.PathPrefix + "/{**rest}", upstream.PathPrefix, methods: null, order: 50));
-                known[routeId] = new AiRoute(routeId, name, upstream, ApiDialect.None, upstream.PathPrefix);
+                known[routeId] = new AiRoute(routeId, name, upstream, null, upstream.PathPrefix);
             }
         }
 
         var fallback = glassbox.Upstreams[glassbox.DefaultUpstream];
         routes.Add(Route("default", glassbox.DefaultUpstream, "/{**rest}", prefix: "", methods: null, order: 100));
-        known["default"] = new AiRoute("default", glassbox.DefaultUpstream, fallback, ApiDialect.None, "/");
+        known["default"] = new AiRoute("default", glassbox.DefaultUpstream, fallback, null, "/");
 
         Routes = routes;
         Clusters = clusters;
@@ -69,13 +69,6 @@ internal sealed class RouteTable
     public IReadOnlyList<ClusterConfig> Clusters { get; }
 
     public AiRoute? Find(string routeId) => _routes.GetValueOrDefault(routeId);
-
-    private static IEnumerable<(string Path, ApiDialect Dialect)> AiPaths(ApiFamily family) => family switch
-    {
-        ApiFamily.Anthropic => [("/v1/messages", ApiDialect.AnthropicMessages), ("/v1/messages/count_tokens", ApiDialect.None)],
-        ApiFamily.OpenAI => [("/v1/chat/completions", ApiDialect.OpenAIChatCompletions), ("/v1/responses", ApiDialect.OpenAIResponses)],
-        _ => [],
-    };
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

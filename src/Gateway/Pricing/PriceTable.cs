@@ -1,4 +1,4 @@
-using Glassbox.Gateway.StreamObservation;
+using Glassbox.Gateway.Dialects;
 using Microsoft.Extensions.Options;
 
 namespace Glassbox.Gateway.Pricing;
@@ -25,18 +25,17 @@ internal sealed class PriceTable
         _current = new PriceSnapshot([BuiltInPrices.All, filePrices, _configured]);
 
     /// <summary>Null when the model has no price or no usage was reported.</summary>
-    /// <param name="inputIncludesCache">The provider's input count includes cache reads (OpenAI, Gemini); Anthropic's does not.</param>
-    public CostEstimate? Estimate(string? model, ResponseFacts usage, bool inputIncludesCache)
+    /// <param name="usage">The call's usage as the semantic conventions count it (input with cache, output with reasoning).</param>
+    public CostEstimate? Estimate(string? model, TokenUsage usage)
     {
-        if (model is null || (usage.InputTokens is null && usage.OutputTokens is null) || !_current.TryFind(model, out var entry, out var price))
+        if (model is null || !usage.Reported || !_current.TryFind(model, out var entry, out var price))
         {
             return null;
         }
 
-        long cacheRead = usage.CacheReadInputTokens ?? 0;
-        long cacheWrite = usage.CacheCreationInputTokens ?? 0;
-        var input = usage.InputTokens ?? 0;
-        var uncachedInput = inputIncludesCache ? Math.Max(0, input - cacheRead) : input;
+        long cacheRead = usage.CacheRead ?? 0;
+        long cacheWrite = usage.CacheCreation ?? 0;
+        var uncachedInput = usage.UncachedInput;
         var promptTokens = uncachedInput + cacheRead + cacheWrite;
 
         decimal inputPrice = price.Input, outputPrice = price.Output;
@@ -50,7 +49,7 @@ internal sealed class PriceTable
         }
 
         var total = (uncachedInput * inputPrice)
-            + ((usage.OutputTokens ?? 0) * outputPrice)
+            + ((usage.Output ?? 0) * outputPrice)
             + (cacheRead * cacheReadPrice)
             + (cacheWrite * cacheWritePrice);
         return new CostEstimate(total / 1_000_000m, entry);

@@ -1,15 +1,18 @@
 using System.Text;
 using System.Text.Json;
-using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Telemetry;
 
 namespace Glassbox.Gateway.Requests;
 
-/// <summary>Reads the top-level fields of an AI request body with one pass of <see cref="Utf8JsonReader"/>.</summary>
+/// <summary>
+/// Reads the top-level fields of an Anthropic or OpenAI request body (<c>model</c>, <c>stream</c>, <c>messages</c>,
+/// sampling parameters, <c>tools</c>) with one pass of <see cref="Utf8JsonReader"/>; their dialects share it.
+/// </summary>
 internal static class RequestFactsReader
 {
     /// <summary>Returns null when the body is not a JSON object.</summary>
-    public static RequestFacts? TryRead(ReadOnlySpan<byte> body, ApiDialect dialect, bool captureInput)
+    /// <param name="inputIsMessages">The Responses API: <c>input</c> holds the prompt, like <c>messages</c>.</param>
+    public static RequestFacts? TryRead(ReadOnlySpan<byte> body, bool inputIsMessages, bool captureInput)
     {
         var facts = new RequestFacts();
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -55,7 +58,7 @@ internal static class RequestFactsReader
                 {
                     facts.StopSequences = ReadStrings(ref reader);
                 }
-                else if (property.ValueTextEquals("messages"u8) || (dialect == ApiDialect.OpenAIResponses && property.ValueTextEquals("input"u8)))
+                else if (property.ValueTextEquals("messages"u8) || (inputIsMessages && property.ValueTextEquals("input"u8)))
                 {
                     var start = (int)reader.TokenStartIndex;
                     facts.MessageCount = CountItems(ref reader);

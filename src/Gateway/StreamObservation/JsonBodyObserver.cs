@@ -1,13 +1,10 @@
-using System.Text.Json;
 using System.Buffers;
-using Glassbox.Gateway.Dialects;
-using Glassbox.Gateway.StreamObservation.Anthropic;
-using Glassbox.Gateway.StreamObservation.OpenAI;
+using System.Text.Json;
 
 namespace Glassbox.Gateway.StreamObservation;
 
 /// <summary>
-/// Observes a non-streaming JSON body (success or error, any dialect): buffers it, up to a cap, in a
+/// Observes a non-streaming JSON body (success or error, in the format a dialect gives): buffers it, up to a cap, in a
 /// pooled buffer and parses it once at the end. Over the cap the body is not parsed and a problem is
 /// recorded. Dispose returns the buffer (it is also returned as soon as the body was parsed).
 /// </summary>
@@ -15,7 +12,7 @@ internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
 {
     public const int DefaultMaxBodyBytes = ObservationLimits.DefaultMaxDocumentBytes;
 
-    private readonly ApiDialect _dialect;
+    private readonly IJsonBodyFormat _format;
     private readonly ResponseFacts _facts;
     private readonly int _maxBodyBytes;
     private byte[] _buffer = [];
@@ -23,11 +20,12 @@ internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
     private bool _overflowed;
     private bool _done;
 
-    public JsonBodyObserver(ApiDialect dialect, ResponseFacts facts, int maxBodyBytes = DefaultMaxBodyBytes)
+    public JsonBodyObserver(IJsonBodyFormat format, ResponseFacts facts, int maxBodyBytes = DefaultMaxBodyBytes)
     {
+        ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBodyBytes, 1);
-        _dialect = dialect;
+        _format = format;
         _facts = facts;
         _maxBodyBytes = maxBodyBytes;
     }
@@ -91,21 +89,7 @@ internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
 
     private void Parse(ReadOnlySpan<byte> json)
     {
-        switch (_dialect)
-        {
-            case ApiDialect.AnthropicMessages:
-                AnthropicJson.ReadBody(json, _facts);
-                break;
-            case ApiDialect.OpenAIChatCompletions:
-                OpenAIChatJson.ReadBody(json, _facts);
-                break;
-            case ApiDialect.OpenAIResponses:
-                OpenAIResponsesJson.ReadBody(json, _facts);
-                break;
-            default:
-                break;
-        }
-
+        _format.ReadBody(json, _facts);
         if (_facts.Output is { } output)
         {
             CaptureText(json, output);
@@ -119,18 +103,7 @@ internal sealed class JsonBodyObserver : IResponseObserver, IDisposable
         {
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            IEnumerable<JsonElement> parts = _dialect switch
-            {
-                ApiDialect.AnthropicMessages when root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array =>
-                    content.EnumerateArray(),
-                ApiDialect.OpenAIChatCompletions when root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array =>
-                    choices.EnumerateArray().Select(c => c.TryGetProperty("message", out var m) ? m : default),
-                ApiDialect.OpenAIResponses when root.TryGetProperty("output", out var items) && items.ValueKind == JsonValueKind.Array =>
-                    items.EnumerateArray().SelectMany(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray() : []),
-                _ => [],
-            };
-            foreach (var part in parts)
+            foreach (var part in _format.GeneratedParts(document.RootElement))
             {
                 if (part.ValueKind != JsonValueKind.Object)
                 {

@@ -50,7 +50,8 @@ internal sealed class CallTelemetry
     public Activity? Start(AiCall call, Activity? serverActivity)
     {
         var request = call.Request;
-        var name = request.Model is null ? OperationChat : string.Concat(OperationChat, " ", request.Model);
+        var operation = call.Dialect.OperationName;
+        var name = request.Model is null ? operation : string.Concat(operation, " ", request.Model);
         // Parent explicitly: the call span belongs directly under the server span, whatever else is current.
         // It starts when the request arrived, before the body was read: reading it is the first phase.
         var activity = _instrumentation.ActivitySource.StartActivity(name, ActivityKind.Client, serverActivity?.Context ?? default, startTime: call.StartUtc);
@@ -65,7 +66,7 @@ internal sealed class CallTelemetry
         var route = call.Route;
         if (_semconv)
         {
-            activity.SetTag(GenAI.OperationName, OperationChat);
+            activity.SetTag(GenAI.OperationName, operation);
             activity.SetTag(GenAI.ProviderName, route.Upstream.Provider);
             activity.SetTag(GenAI.RequestModel, request.Model);
             activity.SetTag(GenAI.RequestStream, request.Stream);
@@ -74,10 +75,7 @@ internal sealed class CallTelemetry
             activity.SetTag(GenAI.RequestTopP, request.TopP);
             activity.SetTag(GenAI.RequestTopK, request.TopK);
             activity.SetTag(GenAI.RequestStopSequences, request.StopSequences);
-            if (route.Dialect == ApiDialect.OpenAIResponses)
-            {
-                activity.SetTag(GenAI.OpenAIApiType, "responses");
-            }
+            call.Dialect.SetRequestTags(activity);
         }
 
         activity.SetTag(Common.ServerAddress, route.ServerAddress);
@@ -116,25 +114,22 @@ internal sealed class CallTelemetry
         var facts = call.Response;
         double? ttftSeconds = facts.FirstContentTimestamp is { } first && call.Request.Stream ? (first - call.StartTimestamp) / frequency : null;
         var error = call.Conclusion?.Error;
-        var inputIncludesCache = call.Route.Dialect != ApiDialect.AnthropicMessages;
-        long? semconvInput = facts.InputTokens is { } rawInput && !inputIncludesCache
-            ? rawInput + (facts.CacheReadInputTokens ?? 0) + (facts.CacheCreationInputTokens ?? 0)
-            : facts.InputTokens;
+        var usage = call.Dialect.Usage(facts);
         var responseModel = facts.ResponseModel;
         var requestModel = call.Request.Model;
-        var cost = _prices.Estimate(responseModel ?? requestModel, facts, inputIncludesCache);
+        var cost = _prices.Estimate(responseModel ?? requestModel, usage);
 
         double? overheadSeconds = call.FirstAttemptTimestamp is { } firstAttempt
             ? (firstAttempt - call.BodyReceivedTimestamp + call.GatewayWorkTicks) / frequency
             : null;
-        double? outputTokensPerSecond = call.Request.Stream && facts.ContentChunks > 1 && facts.OutputTokens is { } outputTokens
+        double? outputTokensPerSecond = call.Request.Stream && facts.ContentChunks > 1 && usage.Output is { } outputTokens
             && facts.LastContentTimestamp > facts.FirstContentTimestamp
             ? outputTokens / ((facts.LastContentTimestamp!.Value - facts.FirstContentTimestamp!.Value) / frequency)
             : null;
         var activity = call.Activity;
         if (activity is { IsAllDataRequested: true })
         {
-            SetEndTags(activity, call, error, durationSeconds, ttftSeconds, semconvInput, cost, outputTokensPerSecond, frequency);
+            SetEndTags(activity, call, error, durationSeconds, ttftSeconds, usage, cost, outputTokensPerSecond, frequency);
             SetPhaseTags(activity, call, overheadSeconds, frequency);
         }
 
@@ -144,7 +139,7 @@ internal sealed class CallTelemetry
         }
 
         activity?.Stop();
-        RecordMetrics(call, error, durationSeconds, ttftSeconds, semconvInput, cost, outputTokensPerSecond, overheadSeconds, frequency);
+        RecordMetrics(call, error, durationSeconds, ttftSeconds, usage, cost, outputTokensPerSecond, overheadSeconds, frequency);
         if (facts.ObserverFailure is { } failure)
         {
             _instrumentation.ObserverFailures.Add(1,
@@ -178,7 +173,7 @@ internal sealed class CallTelemetry
         }
     }
 
-    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, CostEstimate? cost, double? outputTokensPerSecond, double frequency)
+    private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, TokenUsage usage, CostEstimate? cost, double? outputTokensPerSecond, double frequency)
     {
         var facts = call.Response;
         if (_semconv)
@@ -190,11 +185,11 @@ internal sealed class CallTelemetry
                 activity.SetTag(GenAI.ResponseFinishReasons, new[] { finish });
             }
 
-            activity.SetTag(GenAI.UsageInputTokens, semconvInput);
-            activity.SetTag(GenAI.UsageOutputTokens, facts.OutputTokens);
-            activity.SetTag(GenAI.UsageCacheReadInputTokens, facts.CacheReadInputTokens);
-            activity.SetTag(GenAI.UsageCacheCreationInputTokens, facts.CacheCreationInputTokens);
-            activity.SetTag(GenAI.UsageReasoningOutputTokens, facts.ReasoningOutputTokens);
+            activity.SetTag(GenAI.UsageInputTokens, usage.Input);
+            activity.SetTag(GenAI.UsageOutputTokens, usage.Output);
+            activity.SetTag(GenAI.UsageCacheReadInputTokens, usage.CacheRead);
+            activity.SetTag(GenAI.UsageCacheCreationInputTokens, usage.CacheCreation);
+            activity.SetTag(GenAI.UsageReasoningOutputTokens, usage.Reasoning);
             activity.SetTag(GenAI.ResponseTimeToFirstChunk, ttftSeconds);
             if (error is not null)
             {
@@ -355,13 +350,13 @@ internal sealed class CallTelemetry
     /// Every dimension is bounded: configured names (upstream, route, provider), the model names (capped per
     /// dimension by <see cref="Cardinality.DimensionLimits"/>, since callers choose them), and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
     /// </remarks>
-    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, long? semconvInput, CostEstimate? cost,
+    private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, TokenUsage usage, CostEstimate? cost,
         double? outputTokensPerSecond, double? overheadSeconds, double frequency)
     {
         var facts = call.Response;
         var tags = new TagList
         {
-            { GenAI.OperationName, OperationChat },
+            { GenAI.OperationName, call.Dialect.OperationName },
             { GenAI.ProviderName, call.Route.Upstream.Provider },
             { GenAI.RequestModel, call.MetricModel },
             { GenAI.RequestStream, call.Request.Stream },
@@ -399,14 +394,14 @@ internal sealed class CallTelemetry
             _instrumentation.TimeToFirstChunk.Record(ttft, latencyTags);
         }
 
-        if (semconvInput is { } input)
+        if (usage.Input is { } input)
         {
             var inputTags = tags;
             inputTags.Add(GenAI.TokenType, TokenTypes.Input);
             _instrumentation.TokenUsage.Record(input, With(inputTags, attribution));
         }
 
-        if (facts.OutputTokens is { } output)
+        if (usage.Output is { } output)
         {
             var outputTags = tags;
             outputTags.Add(GenAI.TokenType, TokenTypes.Output);
@@ -414,11 +409,11 @@ internal sealed class CallTelemetry
         }
 
         var tokenTags = With(tags, attribution);
-        AddTokens(tokenTags, TokenTypes.Input, semconvInput);
-        AddTokens(tokenTags, TokenTypes.Output, facts.OutputTokens);
-        AddTokens(tokenTags, TokenTypes.CacheRead, facts.CacheReadInputTokens);
-        AddTokens(tokenTags, TokenTypes.CacheCreation, facts.CacheCreationInputTokens);
-        AddTokens(tokenTags, TokenTypes.Reasoning, facts.ReasoningOutputTokens);
+        AddTokens(tokenTags, TokenTypes.Input, usage.Input);
+        AddTokens(tokenTags, TokenTypes.Output, usage.Output);
+        AddTokens(tokenTags, TokenTypes.CacheRead, usage.CacheRead);
+        AddTokens(tokenTags, TokenTypes.CacheCreation, usage.CacheCreation);
+        AddTokens(tokenTags, TokenTypes.Reasoning, usage.Reasoning);
 
         foreach (var gap in facts.ContentGapTicks)
         {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Forwarding;
 using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.Telemetry;
@@ -23,8 +22,8 @@ internal sealed class UsageInjector(GatewayInstrumentation instrumentation, ILog
     /// <summary>Null when injection does not apply to this call; otherwise its state (possibly not injected, e.g. an ambiguous body).</summary>
     public CallUsageInjection? Decide(AiRoute route, RequestFacts facts, BufferedRequestBody body)
     {
-        if (route.Dialect != ApiDialect.OpenAIChatCompletions || !facts.Stream || facts.IncludeUsage
-            || !(route.Upstream.InjectStreamUsage ?? route.Upstream.Api == Configuration.ApiFamily.OpenAI))
+        // Only the Chat dialect injects (its family is OpenAI's, where injection is on unless configured off).
+        if (route.Dialect is not { InjectsStreamUsage: true } || !facts.Stream || facts.IncludeUsage || route.Upstream.InjectStreamUsage == false)
         {
             return null;
         }

@@ -45,7 +45,7 @@ public sealed class DecompressingObserverProperties
         }, iter: 300, threads: 1);
     }
 
-    private static IResponseObserver Observer(ResponseFacts facts) => ResponseObserverFactory.Create(ApiDialect.AnthropicMessages, isEventStream: true, facts)!;
+    private static IResponseObserver Observer(ResponseFacts facts) => ResponseObserverFactory.Create(ApiDialects.AnthropicMessages, isEventStream: true, facts)!;
 
     /// <summary>Feeds compressed chunks, ends the body and waits for the decoder (it must finish within 10 s).</summary>
     private static ResponseFacts Decode(string encoding, byte[] compressed, int[] sizes)

@@ -1,10 +1,11 @@
 using System.IO.Compression;
 using System.Text;
 using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Dialects.Anthropic;
+using Glassbox.Gateway.Dialects.OpenAI.Chat;
+using Glassbox.Gateway.Dialects.OpenAI.Responses;
 using Glassbox.Gateway.StreamObservation;
-using Glassbox.Gateway.StreamObservation.Anthropic;
 using Glassbox.Gateway.StreamObservation.Decompression;
-using Glassbox.Gateway.StreamObservation.OpenAI;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Glassbox.Gateway.Tests.StreamObservation.Decompression;
@@ -88,7 +89,7 @@ public sealed class DecompressingObserverTests
         // the side copy may have decoded everything by then.
         var facts = new ResponseFacts();
         var plain = Encoding.UTF8.GetBytes(JsonBody);
-        var inner = new SignallingObserver(new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), plain.Length);
+        var inner = new SignallingObserver(new JsonBodyObserver(ApiDialects.AnthropicMessages, facts), plain.Length);
         var observer = DecompressingObserver.Create(encoding, inner, facts, _time);
         observer.OnBytes(Compress(encoding, plain), _time.GetTimestamp());
         await inner.AllBytesSeen.WaitAsync(TimeSpan.FromSeconds(5));
@@ -107,7 +108,7 @@ public sealed class DecompressingObserverTests
     public async Task OnEnd_NotCompressedDataDetectedBeforeTheEnd_ProblemRecorded(string encoding)
     {
         var facts = new ResponseFacts();
-        var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), facts, _time);
+        var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialects.AnthropicMessages, facts), facts, _time);
         observer.OnBytes(Encoding.UTF8.GetBytes(JsonBody), _time.GetTimestamp());
         await observer.DecodingStopped.WaitAsync(TimeSpan.FromSeconds(5)); // the decoder rejected the first bytes before the body ended
         Assert.Null(facts.ObservationProblem); // not yet known whether the body ended cleanly
@@ -156,7 +157,7 @@ public sealed class DecompressingObserverTests
     {
         var compressed = Compress("gzip", Encoding.UTF8.GetBytes(JsonBody));
         var facts = new ResponseFacts();
-        var observer = DecompressingObserver.Create("gzip", new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), facts, _time);
+        var observer = DecompressingObserver.Create("gzip", new JsonBodyObserver(ApiDialects.AnthropicMessages, facts), facts, _time);
 
         observer.OnBytes(compressed.AsSpan(0, compressed.Length / 2), _time.GetTimestamp());
         observer.Dispose();
@@ -220,7 +221,7 @@ public sealed class DecompressingObserverTests
     private async Task<ResponseFacts> ObserveAsync(string encoding, byte[] bytes, bool end)
     {
         var facts = new ResponseFacts();
-        var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialect.AnthropicMessages, facts), facts, _time);
+        var observer = DecompressingObserver.Create(encoding, new JsonBodyObserver(ApiDialects.AnthropicMessages, facts), facts, _time);
         foreach (var chunk in RandomChunks(bytes, new Random(bytes.Length)))
         {
             observer.OnBytes(chunk, _time.GetTimestamp());

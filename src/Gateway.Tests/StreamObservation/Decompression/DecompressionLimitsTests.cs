@@ -49,7 +49,7 @@ public sealed class DecompressionLimitsTests
         }
 
         var facts = new ResponseFacts();
-        var observer = DecompressingObserver.Create("gzip", new JsonBodyObserver(ApiDialect.AnthropicMessages, facts, DocumentCap), facts, _time, DocumentCap);
+        var observer = DecompressingObserver.Create("gzip", new JsonBodyObserver(ApiDialects.AnthropicMessages, facts, DocumentCap), facts, _time, DocumentCap);
 
         observer.OnBytes(compressed.ToArray(), _time.GetTimestamp()); // one read larger than the backlog: nothing can have been decoded yet
         observer.OnEnd(_time.GetTimestamp());

@@ -3,9 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Glassbox.Gateway.Calls;
 using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Dialects.Anthropic;
+using Glassbox.Gateway.Dialects.OpenAI.Chat;
+using Glassbox.Gateway.Dialects.OpenAI.Responses;
 using Glassbox.Gateway.StreamObservation;
-using Glassbox.Gateway.StreamObservation.Anthropic;
-using Glassbox.Gateway.StreamObservation.OpenAI;
 using Glassbox.Gateway.StreamObservation.Tee;
 using Glassbox.Gateway.Tests.Calls;
 using Microsoft.Extensions.Time.Testing;
@@ -105,7 +106,7 @@ public sealed class ObservingStreamTests
     [InlineData(7)]
     public async Task ReadAsync_UpstreamBreaksAfterACompleteEvent_ClientGetsTheDialectErrorEventThenEof(int bufferSize)
     {
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         var upstream = new BreakingStream(Encoding.UTF8.GetBytes(CompleteEvent));
         await using var tee = Tee(upstream, new AnthropicMessagesStreamObserver(call.Response), call);
 
@@ -126,7 +127,7 @@ public sealed class ObservingStreamTests
     [Fact]
     public async Task ReadAsync_ChatStreamBreaksAfterACompleteEvent_DataOnlyErrorEvent()
     {
-        var call = CallFixtures.Call(ApiDialect.OpenAIChatCompletions, stream: true);
+        var call = CallFixtures.Call(ApiDialects.OpenAIChatCompletions, stream: true);
         var upstream = new BreakingStream("data: {\"id\":\"c1\",\"choices\":[]}\n\n"u8.ToArray());
         await using var tee = Tee(upstream, new OpenAIChatStreamObserver(call.Response), call);
 
@@ -141,7 +142,7 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_UpstreamBreaksMidEvent_ClientResponseAbortedAfterTheBytesSoFar()
     {
         var partial = CompleteEvent + "event: content_block_delta\ndata: {\"type\":\"content_blo";
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(partial)), new AnthropicMessagesStreamObserver(call.Response), call);
         var received = new MemoryStream();
 
@@ -155,7 +156,7 @@ public sealed class ObservingStreamTests
     [Fact]
     public async Task ReadAsync_CompressedBodyBreaksAtABoundary_ClientResponseAbortedNoPlainTextAppended()
     {
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         call.ContentEncoding = "gzip";
         await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(CompleteEvent)), new AnthropicMessagesStreamObserver(call.Response), call);
         var received = new MemoryStream();
@@ -169,8 +170,8 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_JsonBodyBreaks_ClientResponseAbortedSoTheTruncatedJsonDoesNotLookComplete()
     {
         const string partial = "{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel";
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages);
-        await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(partial)), new JsonBodyObserver(ApiDialect.AnthropicMessages, call.Response), call);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages);
+        await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(partial)), new JsonBodyObserver(ApiDialects.AnthropicMessages, call.Response), call);
         var received = new MemoryStream();
 
         await Assert.ThrowsAsync<IOException>(() => CopyUntilFailureAsync(tee, received));
@@ -182,7 +183,7 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_UpstreamSilentPastIdleTimeoutMidEvent_ClientResponseAborted()
     {
         var pipe = new Pipe();
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         await using var tee = Tee(pipe.Reader.AsStream(), new AnthropicMessagesStreamObserver(call.Response), call);
         await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {\"ty"));
         var buffer = new byte[4096];
@@ -200,7 +201,7 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_ClientGone_ErrorPropagatesAndCallSaysClientDisconnected()
     {
         using var clientGone = new CancellationTokenSource();
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         call.ClientAborted = clientGone.Token;
         await using var tee = Tee(new BreakingStream(Encoding.UTF8.GetBytes(CompleteEvent)), new AnthropicMessagesStreamObserver(call.Response), call);
         var buffer = new byte[4096];
@@ -215,7 +216,7 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_UpstreamSilentPastIdleTimeout_StreamEndsWithTimeoutErrorEvent()
     {
         var pipe = new Pipe();
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         await using var tee = Tee(pipe.Reader.AsStream(), new AnthropicMessagesStreamObserver(call.Response), call);
         await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(CompleteEvent));
         var buffer = new byte[4096];
@@ -238,7 +239,7 @@ public sealed class ObservingStreamTests
     public async Task ReadAsync_SlowClientBetweenReads_DoesNotCountAsUpstreamIdle()
     {
         var pipe = new Pipe();
-        var call = CallFixtures.Call(ApiDialect.AnthropicMessages, stream: true);
+        var call = CallFixtures.Call(ApiDialects.AnthropicMessages, stream: true);
         await using var tee = Tee(pipe.Reader.AsStream(), new AnthropicMessagesStreamObserver(call.Response), call);
         var buffer = new byte[4096];
         await pipe.Writer.WriteAsync("data: 1\n\n"u8.ToArray());

@@ -171,26 +171,26 @@ internal sealed class ObservingStream : Stream
         }
 
         // Only between two events of a plain event stream can an error event be appended without corrupting what the client parses.
-        var appendable = kind is StreamEndKind.UpstreamBroke or StreamEndKind.IdleTimeout or StreamEndKind.Shutdown
+        var ending = kind is StreamEndKind.UpstreamBroke or StreamEndKind.IdleTimeout or StreamEndKind.Shutdown
             && _observer is IEventBoundary { IsAtEventBoundary: true }
-            && _call.ContentEncoding is null;
-        End(new StreamEnd(kind, now, exception, ErrorEventAppended: appendable));
-        if (!appendable)
-        {
-            return false;
-        }
-
-        _ending = kind switch
-        {
-            StreamEndKind.IdleTimeout => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.Timeout,
-                $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream."),
-            StreamEndKind.Shutdown => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.ShuttingDown,
-                "The gateway is shutting down and its drain timeout ran out; the gateway ended the stream."),
-            _ => DialectErrorWriter.FormatStreamError(_call.Route.Dialect, GatewayErrorKind.StreamInterrupted,
-                "The upstream connection broke before the response ended; the gateway ended the stream."),
-        };
-        return true;
+            && _call.ContentEncoding is null
+                ? ErrorEvent(kind)
+                : null;
+        End(new StreamEnd(kind, now, exception, ErrorEventAppended: ending is not null));
+        _ending = ending;
+        return ending is not null;
     }
+
+    /// <summary>The dialect's error event for how the stream ended; null when the dialect has none.</summary>
+    private byte[]? ErrorEvent(StreamEndKind kind) => kind switch
+    {
+        StreamEndKind.IdleTimeout => _call.Dialect.FormatStreamError(GatewayErrorKind.Timeout,
+            $"The upstream sent nothing for {_idleTimeout.TotalSeconds:0.#} s (idle timeout); the gateway ended the stream."),
+        StreamEndKind.Shutdown => _call.Dialect.FormatStreamError(GatewayErrorKind.ShuttingDown,
+            "The gateway is shutting down and its drain timeout ran out; the gateway ended the stream."),
+        _ => _call.Dialect.FormatStreamError(GatewayErrorKind.StreamInterrupted,
+            "The upstream connection broke before the response ended; the gateway ended the stream."),
+    };
 
     private void End(StreamEnd end)
     {

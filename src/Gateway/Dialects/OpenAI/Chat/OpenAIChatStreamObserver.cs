@@ -1,6 +1,7 @@
+using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.StreamObservation.Sse;
 
-namespace Glassbox.Gateway.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Dialects.OpenAI.Chat;
 
 /// <summary>
 /// Observes an OpenAI Chat Completions stream: <c>data: {chunk}</c> events without event names,

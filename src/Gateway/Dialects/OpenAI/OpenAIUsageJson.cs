@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 
-namespace Glassbox.Gateway.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Dialects.OpenAI;
 
 /// <summary>
 /// Reads an OpenAI usage object. Chat Completions says <c>prompt_tokens</c>/<c>completion_tokens</c>,

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.StreamObservation.Sse;
 
-namespace Glassbox.Gateway.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Dialects.OpenAI.Responses;
 
 /// <summary>
 /// Observes an OpenAI Responses stream: lifecycle events carry the response object (id, model),

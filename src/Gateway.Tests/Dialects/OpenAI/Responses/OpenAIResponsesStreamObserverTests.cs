@@ -1,8 +1,9 @@
 using System.Text;
+using Glassbox.Gateway.Dialects.OpenAI.Responses;
 using Glassbox.Gateway.StreamObservation;
-using Glassbox.Gateway.StreamObservation.OpenAI;
+using Glassbox.Gateway.Tests.StreamObservation;
 
-namespace Glassbox.Gateway.Tests.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Tests.Dialects.OpenAI.Responses;
 
 public sealed class OpenAIResponsesStreamObserverTests
 {

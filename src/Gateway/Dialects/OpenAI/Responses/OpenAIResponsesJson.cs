@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 
-namespace Glassbox.Gateway.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Dialects.OpenAI.Responses;
 
 /// <summary>Reads OpenAI Responses API <c>response</c> objects (streamed inside lifecycle events, or a whole body).</summary>
 internal static class OpenAIResponsesJson

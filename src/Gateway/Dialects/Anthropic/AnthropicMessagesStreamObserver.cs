@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 using Glassbox.Gateway.StreamObservation.Sse;
 
-namespace Glassbox.Gateway.StreamObservation.Anthropic;
+namespace Glassbox.Gateway.Dialects.Anthropic;
 
 /// <summary>
 /// Observes an Anthropic Messages SSE stream: <c>message_start</c> (id, model, usage),

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 
-namespace Glassbox.Gateway.StreamObservation.Anthropic;
+namespace Glassbox.Gateway.Dialects.Anthropic;
 
 /// <summary>Reads the parts of Anthropic Messages JSON that become <see cref="ResponseFacts"/>.</summary>
 internal static class AnthropicJson

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Glassbox.Gateway.StreamObservation;
 
-namespace Glassbox.Gateway.StreamObservation.OpenAI;
+namespace Glassbox.Gateway.Dialects.OpenAI.Chat;
 
 /// <summary>Reads OpenAI Chat Completions JSON: streaming chunks and whole <c>chat.completion</c> bodies share one shape.</summary>
 internal static class OpenAIChatJson

@@ -1,8 +1,9 @@
 using System.Text;
+using Glassbox.Gateway.Dialects.Anthropic;
 using Glassbox.Gateway.StreamObservation;
-using Glassbox.Gateway.StreamObservation.Anthropic;
+using Glassbox.Gateway.Tests.StreamObservation;
 
-namespace Glassbox.Gateway.Tests.StreamObservation.Anthropic;
+namespace Glassbox.Gateway.Tests.Dialects.Anthropic;
 
 public sealed class AnthropicMessagesStreamObserverTests
 {
