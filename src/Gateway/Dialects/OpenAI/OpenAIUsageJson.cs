@@ -10,6 +10,10 @@ namespace Glassbox.Gateway.Dialects.OpenAI;
 /// </summary>
 internal static class OpenAIUsageJson
 {
+    /// <summary>OpenAI's counts are already the semantic conventions': input includes cached tokens, output reasoning ones.</summary>
+    public static TokenUsage Usage(ResponseFacts facts) =>
+        new(facts.InputTokens, facts.OutputTokens, facts.CacheReadInputTokens, facts.CacheCreationInputTokens, facts.ReasoningOutputTokens);
+
     public static void Read(ref Utf8JsonReader reader, ResponseFacts facts)
     {
         while (JsonRead.NextProperty(ref reader))

@@ -46,7 +46,5 @@ internal sealed class OpenAIChatDialect : IApiDialect, IJsonBodyFormat
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary><c>prompt_tokens</c> already includes cached tokens, <c>completion_tokens</c> reasoning ones.</summary>
-    public TokenUsage Usage(ResponseFacts facts) =>
-        new(facts.InputTokens, facts.OutputTokens, facts.CacheReadInputTokens, facts.CacheCreationInputTokens, facts.ReasoningOutputTokens);
+    public TokenUsage Usage(ResponseFacts facts) => OpenAIUsageJson.Usage(facts);
 }

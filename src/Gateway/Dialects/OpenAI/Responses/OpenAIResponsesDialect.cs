@@ -56,8 +56,7 @@ internal sealed class OpenAIResponsesDialect : IApiDialect, IJsonBodyFormat
         return buffer.WrittenSpan.ToArray();
     }
 
-    public TokenUsage Usage(ResponseFacts facts) =>
-        new(facts.InputTokens, facts.OutputTokens, facts.CacheReadInputTokens, facts.CacheCreationInputTokens, facts.ReasoningOutputTokens);
+    public TokenUsage Usage(ResponseFacts facts) => OpenAIUsageJson.Usage(facts);
 
     public void SetRequestTags(Activity activity) => activity.SetTag(Telemetry.TelemetryNames.GenAI.OpenAIApiType, "responses");
 }
