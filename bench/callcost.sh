@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Cost per call of the gateway in a repeatable unit: instructions counted by valgrind's callgrind (every
+# thread of the gateway process: request path, OTLP export, GC), and managed bytes allocated (the
+# runtime's own counter, read from /metrics). Wall time on a shared machine varies from run to run;
+# instruction counts vary by well under 1 %, so a change's effect can be measured on a loaded machine.
+#
+#   bash bench/callcost.sh                    500 non-streaming + 500 streaming calls, telemetry exported
+#   bash bench/callcost.sh --calls 200 --no-export --profile
+#
+# Options: --calls N (per scenario)  --warmup N  --deltas N (per streamed call)  --no-export
+#          --profile (also write the callgrind files and a per-function table, JIT code named from the perf map)
+#          --tiered (keep tiered JIT; default: full-opt JIT of every method, no tiering or PGO, so the count does
+#          not depend on how far tiering got under valgrind; close to what a Native AOT build runs)
+#          --gateway-dll PATH (another build of the gateway)  --no-build
+set -euo pipefail
+# The whole script is parsed before it runs (main at the end): editing it during a run cannot break the run.
+main() {
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+CALLS=500
+WARMUP=3000
+DELTAS=8
+EXPORT=1
+PROFILE=0
+BUILD=1
+JIT_ENV=(DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0)
+GW_DLL=$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --calls) CALLS=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
+    --deltas) DELTAS=$2; shift ;;
+    --no-export) EXPORT=0 ;;
+    --profile) PROFILE=1 ;;
+    --gateway-dll) GW_DLL=$2; shift ;;
+    --no-build) BUILD=0 ;;
+    --tiered) JIT_ENV=() ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+P_SIM=${BENCH_SIM_PORT:-9110}; P_GW=${BENCH_GW_PORT:-8090}
+P_DASH_UI=${BENCH_DASH_UI_PORT:-19890}; P_DASH_GRPC=${BENCH_DASH_GRPC_PORT:-19330}; P_DASH_HTTP=${BENCH_DASH_HTTP_PORT:-19331}
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
+
+for tool in valgrind callgrind_control taskset curl; do
+  command -v $tool >/dev/null || { echo "$tool is missing (apt-get install -y valgrind util-linux curl)" >&2; exit 1; }
+done
+for port in $P_SIM $P_GW $P_DASH_UI $P_DASH_GRPC $P_DASH_HTTP; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is already in use (BENCH_*_PORT, top of this script)" >&2; exit 1; fi
+done
+
+if [ "$BUILD" = 1 ]; then
+  log "building (Release)"
+  for project in src/SimulatedUpstream src/Gateway bench/StreamBench; do
+    dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly; exit 1; }
+  done
+fi
+SIM_DLL=$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll
+SB_DLL=$ROOT/bench/StreamBench/bin/Release/net10.0/Glassbox.Bench.StreamBench.dll
+DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$ROOT/bench/results"
+MD=$ROOT/bench/results/callcost-$STAMP.md
+WORK=$(mktemp -d -t glassbox-callcost.XXXXXX)
+# shellcheck source=bench/servers.sh
+source "$ROOT/bench/servers.sh"
+
+log "starting simulated upstream :$P_SIM"
+clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM taskset -c 1 dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
+PIDS+=("$!"); PID_SIM=$!
+GW_ENV=(Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM
+        ASPNETCORE_URLS=http://127.0.0.1:$P_GW DOTNET_PerfMapEnabled=$PROFILE "${JIT_ENV[@]}")
+if [ "$EXPORT" = 1 ]; then
+  [ -f "$DASHBOARD" ] || dotnet restore src/Gateway.Tests -v q >/dev/null
+  [ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
+  log "starting Aspire dashboard (OTLP receiver) :$P_DASH_GRPC"
+  ( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
+      ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
+      DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
+      taskset -c 0 "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
+  PIDS+=("$!"); PID_DASH=$!
+  wait_port $P_DASH_GRPC dashboard $PID_DASH
+  GW_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$P_DASH_GRPC OTEL_SERVICE_NAME=glassbox-callcost)
+fi
+wait_port $P_SIM sim $PID_SIM
+
+# From a copy of the build output, so a rebuild during the (slow) run cannot swap assemblies under it.
+cp -r "$(dirname "$GW_DLL")" "$WORK/gateway"
+GW_RUN=$WORK/gateway/$(basename "$GW_DLL")
+log "starting the gateway under callgrind (instrumentation off until measured), export $([ $EXPORT = 1 ] && echo on || echo off)"
+clean_env "${GW_ENV[@]}" taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --smc-check=all \
+  --callgrind-out-file="$WORK/callgrind.%p" dotnet "$GW_RUN" >"$WORK/gw.log" 2>&1 &
+PIDS+=("$!"); PID_GW=$!
+for i in $(seq 1 600); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$P_GW") 2>/dev/null && break
+  kill -0 $PID_GW 2>/dev/null || { tail -n 30 "$WORK/gw.log" >&2; exit 1; }
+  sleep 0.5
+done
+sb() { taskset -c 0 dotnet "$SB_DLL" "$@" --url "http://127.0.0.1:$P_GW" --max-seconds 3600; }
+allocated() { curl -s "http://127.0.0.1:$P_GW/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ { print $NF }'; }
+non_streaming() { sb latency --n "$1" --warmup 0 >/dev/null; }
+streaming() { sb stream --concurrency 1 --streams "$1" --deltas "$DELTAS" --gap-ms 0 --warmup-streams 0 >/dev/null; }
+
+log "warm-up: $WARMUP non-streaming and $((WARMUP / 2)) streaming calls (tiered JIT reaches steady state)"
+non_streaming "$WARMUP"; streaming $((WARMUP / 2)); non_streaming 200; sleep 3
+
+declare -A IR ALLOC
+for scenario in non_streaming streaming; do
+  a1=$(allocated); a2=$(allocated)
+  callgrind_control -z $PID_GW >/dev/null 2>&1; callgrind_control -i on $PID_GW >/dev/null 2>&1
+  $scenario "$CALLS"
+  sleep 1   # let the call's tail (span end, metric records) and one batch export run inside the window
+  callgrind_control -i off $PID_GW >/dev/null 2>&1
+  callgrind_control -d "$scenario" $PID_GW >/dev/null 2>&1
+  a3=$(allocated)
+  file=$(ls -t "$WORK"/callgrind.* | grep -v '\.map$' | head -n 1)
+  total=$(awk '/^totals:/ { print $2; exit }' "$file")
+  IR[$scenario]=$((total / CALLS))
+  ALLOC[$scenario]=$(( (a3 - a2 - (a2 - a1)) / CALLS ))
+  log "  $scenario: $(printf "%'d" ${IR[$scenario]}) instructions/call, ${ALLOC[$scenario]} B allocated/call"
+  if [ "$PROFILE" = 1 ]; then
+    cp "$file" "$ROOT/bench/results/callcost-$STAMP-$scenario.callgrind"
+    python3 "$ROOT/bench/callgrind-jit-names.py" "$file" "/tmp/perf-$PID_GW.map" 40 \
+      > "$ROOT/bench/results/callcost-$STAMP-$scenario.top.txt" 2>/dev/null || true
+  fi
+done
+
+{
+  echo "# Gateway cost per call, $STAMP"
+  echo
+  echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), gateway $GW_DLL"
+  echo "- telemetry export: $([ $EXPORT = 1 ] && echo 'on (OTLP/gRPC to the Aspire dashboard)' || echo 'off (no OTLP endpoint)'); per-call log line on"
+  echo "- JIT: $([ ${#JIT_ENV[@]} -gt 0 ] && echo "${JIT_ENV[*]}" || echo "tiered (default)")"
+  echo "- warm-up $WARMUP + $((WARMUP / 2)) streamed calls; then $CALLS calls per scenario at concurrency 1, simulator with no delays"
+  echo "- instructions: callgrind, all threads of the gateway, divided by calls; allocated: dotnet_gc_heap_total_allocated_bytes_total delta / calls"
+  echo
+  echo "| scenario | instructions per call | bytes allocated per call |"
+  echo "|---|---|---|"
+  echo "| non-streaming POST /v1/messages | $(printf "%'d" ${IR[non_streaming]}) | ${ALLOC[non_streaming]} |"
+  echo "| streamed, $DELTAS deltas | $(printf "%'d" ${IR[streaming]}) | ${ALLOC[streaming]} |"
+  echo
+  printf '{"kind":"callcost","export":%d,"calls":%d,"deltas":%d,"ir_non_streaming":%d,"ir_streaming":%d,"alloc_non_streaming":%d,"alloc_streaming":%d}\n' \
+    "$EXPORT" "$CALLS" "$DELTAS" "${IR[non_streaming]}" "${IR[streaming]}" "${ALLOC[non_streaming]}" "${ALLOC[streaming]}"
+} >"$MD"
+cat "$MD"
+}
+main "$@"
