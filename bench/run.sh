@@ -7,6 +7,7 @@
 #   bash bench/run.sh --quick    smoke run (~2-3 min): 1 round, short durations
 #
 # Options: --rounds N  --warmup-seconds S  --wrk-seconds S  --no-nginx  --no-install
+#          --aot DIR: also measure the Native AOT build published to DIR (DIR/Glassbox.Gateway), telemetry on
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,17 +24,22 @@ C_STREAMS=256      # concurrent paced streams
 STREAMS=512        # paced streams per round (two waves of 256)
 DELTAS=64
 GAP_MS=20
+MANY_STREAMS=1000  # paced streams all at once, for memory per stream (64 deltas, 50 ms apart)
+MANY_GAP_MS=50
+STARTUP_RUNS=5
 USE_NGINX=1
 INSTALL=1
+AOT_DIR=
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) MODE=quick; ROUNDS=1; WARMUP_S=5; WRK_S=3; LAT_N=500; LAT_WARMUP=100; K1_STREAMS=30; STREAMS=256 ;;
+    --quick) MODE=quick; ROUNDS=1; WARMUP_S=5; WRK_S=3; LAT_N=500; LAT_WARMUP=100; K1_STREAMS=30; STREAMS=256; MANY_STREAMS=300; STARTUP_RUNS=2 ;;
     --rounds) ROUNDS=$2; shift ;;
     --warmup-seconds) WARMUP_S=$2; shift ;;
     --wrk-seconds) WRK_S=$2; shift ;;
     --no-nginx) USE_NGINX=0 ;;
     --no-install) INSTALL=0 ;;
+    --aot) AOT_DIR=$(cd "$2" && pwd); shift ;;
     -h|--help) sed -n 2,9p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -42,7 +48,7 @@ done
 
 # Ports (all 127.0.0.1); each can be moved with an environment variable if something else holds it.
 P_SIM=${BENCH_SIM_PORT:-9100}; P_GW_ON=${BENCH_GW_ON_PORT:-8080}; P_YARP=${BENCH_YARP_PORT:-8081}
-P_GW_OFF=${BENCH_GW_OFF_PORT:-8082}; P_NGINX=${BENCH_NGINX_PORT:-8083}
+P_GW_OFF=${BENCH_GW_OFF_PORT:-8082}; P_NGINX=${BENCH_NGINX_PORT:-8083}; P_GW_AOT=${BENCH_GW_AOT_PORT:-8084}; P_START=${BENCH_STARTUP_PORT:-8085}
 P_DASH_UI=${BENCH_DASH_UI_PORT:-19888}; P_DASH_GRPC=${BENCH_DASH_GRPC_PORT:-19317}; P_DASH_HTTP=${BENCH_DASH_HTTP_PORT:-19318}
 LOADGEN_CPU=0; SERVER_CPU=1; RECEIVER_CPU=0
 
@@ -70,7 +76,9 @@ command -v taskset >/dev/null || { echo "taskset (util-linux) is missing" >&2; e
 CPUS=$(nproc)
 if [ "$CPUS" -lt 2 ]; then LOADGEN_CPU=0; SERVER_CPU=0; RECEIVER_CPU=0; log "only $CPUS CPU: no separation possible"; fi
 
-for port in $P_SIM $P_GW_ON $P_YARP $P_GW_OFF $P_NGINX $P_DASH_UI $P_DASH_GRPC $P_DASH_HTTP; do
+# 1,000 concurrent streams need ~1,000 descriptors in the client and the simulator and ~2,000 in a proxy.
+ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || log "could not raise the open-file limit ($(ulimit -n)): the 1,000-stream scenario may fail"
+for port in $P_SIM $P_GW_ON $P_YARP $P_GW_OFF $P_NGINX $P_GW_AOT $P_START $P_DASH_UI $P_DASH_GRPC $P_DASH_HTTP; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is already in use (move it with BENCH_*_PORT, see the top of this script)" >&2; exit 1; fi
 done
 
@@ -131,6 +139,16 @@ clean_env "${GW_COMMON[@]}" ASPNETCORE_URLS=http://127.0.0.1:$P_GW_OFF \
   taskset -c $SERVER_CPU dotnet "$GW_DLL" >"$WORK/gw-off.log" 2>&1 &
 PID_GW_OFF=$!; PIDS+=("$PID_GW_OFF")
 
+PID_GW_AOT=
+if [ -n "$AOT_DIR" ]; then
+  [ -x "$AOT_DIR/Glassbox.Gateway" ] || { echo "no native executable at $AOT_DIR/Glassbox.Gateway" >&2; exit 1; }
+  log "starting the Native AOT gateway, telemetry ON -> OTLP :$P_DASH_GRPC, :$P_GW_AOT (CPU $SERVER_CPU)"
+  clean_env "${GW_COMMON[@]}" ASPNETCORE_URLS=http://127.0.0.1:$P_GW_AOT \
+    OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$P_DASH_GRPC OTEL_SERVICE_NAME=glassbox-bench-aot \
+    taskset -c $SERVER_CPU "$AOT_DIR/Glassbox.Gateway" >"$WORK/gw-aot.log" 2>&1 &
+  PID_GW_AOT=$!; PIDS+=("$PID_GW_AOT")
+fi
+
 log "starting plain YARP :$P_YARP (CPU $SERVER_CPU)"
 clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_YARP PLAINYARP_UPSTREAM=http://127.0.0.1:$P_SIM \
   taskset -c $SERVER_CPU dotnet "$YARP_DLL" >"$WORK/yarp.log" 2>&1 &
@@ -179,12 +197,16 @@ wait_port $P_YARP yarp $PID_YARP
 TARGETS=(direct yarp gw-off gw-on)
 declare -A URL=([direct]=http://127.0.0.1:$P_SIM [yarp]=http://127.0.0.1:$P_YARP [gw-off]=http://127.0.0.1:$P_GW_OFF [gw-on]=http://127.0.0.1:$P_GW_ON)
 declare -A PID=([direct]=$PID_SIM [yarp]=$PID_YARP [gw-off]=$PID_GW_OFF [gw-on]=$PID_GW_ON)
+if [ -n "$PID_GW_AOT" ]; then
+  wait_port $P_GW_AOT gw-aot $PID_GW_AOT
+  TARGETS+=(gw-aot); URL[gw-aot]=http://127.0.0.1:$P_GW_AOT; PID[gw-aot]=$PID_GW_AOT
+fi
 if [ -n "$PID_NGINX" ]; then
   wait_port $P_NGINX nginx $PID_NGINX
   sleep 0.5
   NGINX_WORKER=$(pgrep -P "$PID_NGINX" | head -n 1 || true)
   if [ -n "$NGINX_WORKER" ]; then
-    TARGETS=(direct yarp nginx gw-off gw-on); URL[nginx]=http://127.0.0.1:$P_NGINX; PID[nginx]=$NGINX_WORKER   # the worker serves
+    TARGETS=(direct yarp nginx "${TARGETS[@]:2}"); URL[nginx]=http://127.0.0.1:$P_NGINX; PID[nginx]=$NGINX_WORKER   # the worker serves
   fi
 fi
 
@@ -248,20 +270,44 @@ for round in $(seq 1 "$ROUNDS"); do
     log "  $t: latency c=1 (n=$LAT_N)"
     record latency --url "${URL[$t]}" --n "$LAT_N" --warmup "$LAT_WARMUP" --max-seconds 60 --label "$t" --round "$round"
     log "  $t: wrk c=$WRK_C ${WRK_S} s"
+    sb rss --pid "${PID[$t]}" --reset-peak 1 >/dev/null
     run_wrk "$t" "$round" "$WRK_S"
+    record rss --pid "${PID[$t]}" --label "$t" --round "$round" --scenario wrk
     settle_receiver
     log "  $t: stream c=1 ($K1_STREAMS streams, 2 deltas ${GAP_MS} ms apart)"
     record stream --url "${URL[$t]}" --concurrency 1 --streams "$K1_STREAMS" --deltas 2 --gap-ms "$GAP_MS" --warmup-streams 5 \
       --max-seconds 60 --label "$t" --round "$round" --scenario k1
     log "  $t: $STREAMS paced streams at c=$C_STREAMS ($DELTAS deltas ${GAP_MS} ms apart)"
+    sb rss --pid "${PID[$t]}" --reset-peak 1 >/dev/null
     record stream --url "${URL[$t]}" --concurrency "$C_STREAMS" --streams "$STREAMS" --deltas "$DELTAS" --gap-ms "$GAP_MS" \
       --max-seconds 120 --label "$t" --round "$round" --scenario c256
+    record rss --pid "${PID[$t]}" --label "$t" --round "$round" --scenario c256
+    log "  $t: $MANY_STREAMS paced streams at once ($DELTAS deltas ${MANY_GAP_MS} ms apart): failed, RSS peak, memory per stream"
+    sleep 1
+    before=$(sb rss --pid "${PID[$t]}" --reset-peak 1 | grep -o '"rss_mb":[0-9.]*' | cut -d: -f2)
+    record stream --url "${URL[$t]}" --concurrency "$MANY_STREAMS" --streams "$MANY_STREAMS" --deltas "$DELTAS" --gap-ms "$MANY_GAP_MS" \
+      --max-seconds 120 --label "$t" --round "$round" --scenario c1000
+    peak=$(sb rss --pid "${PID[$t]}" --label "$t" --round "$round" --scenario c1000 | tee >(grep '^{' >>"$RAW") | grep -o '"hwm_mb":[0-9.]*' | cut -d: -f2)
+    awk -v t="$t" -v r="$round" -v b="$before" -v p="$peak" -v n="$MANY_STREAMS" \
+      'BEGIN { printf "{\"kind\":\"memstream\",\"label\":\"%s\",\"round\":%d,\"scenario\":\"c1000\",\"before_mb\":%.1f,\"peak_mb\":%.1f,\"kb_per_stream\":%.1f}\n", t, r, b, p, (p - b) * 1024 / n }' >>"$RAW"
   done
 done
 
 sleep 2
 log "RSS after load"
 for t in "${TARGETS[@]}"; do record rss --pid "${PID[$t]}" --label "$t" --scenario after; done
+
+# ---------------------------------------------------------------- start-up
+# A fresh process each run, telemetry on (OTLP endpoint set), to /healthz answering 200.
+log "start to /healthz answering ($STARTUP_RUNS runs each)"
+STARTUP_ENV=("${GW_COMMON[@]}" ASPNETCORE_URLS=http://127.0.0.1:$P_START OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$P_DASH_GRPC OTEL_SERVICE_NAME=glassbox-bench-startup)
+clean_env_run() { ( clean_env "$@" ); }
+clean_env_run "${STARTUP_ENV[@]}" taskset -c $SERVER_CPU dotnet "$SB_DLL" startup --command "dotnet $GW_DLL" \
+  --url "http://127.0.0.1:$P_START/healthz" --runs "$STARTUP_RUNS" --label gw-on --scenario startup | tee >(grep '^{' >>"$RAW") | grep -v '^{' | sed 's/^/    /'
+if [ -n "$AOT_DIR" ]; then
+  clean_env_run "${STARTUP_ENV[@]}" taskset -c $SERVER_CPU dotnet "$SB_DLL" startup --command "$AOT_DIR/Glassbox.Gateway" \
+    --url "http://127.0.0.1:$P_START/healthz" --runs "$STARTUP_RUNS" --label gw-aot --scenario startup | tee >(grep '^{' >>"$RAW") | grep -v '^{' | sed 's/^/    /'
+fi
 
 # ---------------------------------------------------------------- telemetry check
 SPANS="n/a"
@@ -278,7 +324,9 @@ fi
   echo "- load generators (wrk, StreamBench) on CPU $LOADGEN_CPU; simulator, proxies and gateways on CPU $SERVER_CPU; OTLP receiver (Aspire dashboard) on CPU $RECEIVER_CPU"
   echo "- rounds $ROUNDS (target order rotated), warm-up ${WARMUP_S} s wrk + 256 short streams per target"
   echo "- latency: c=1, $LAT_N requests after $LAT_WARMUP; throughput: wrk -t1 -c$WRK_C ${WRK_S} s; stream c=1: $K1_STREAMS streams of 2 deltas ${GAP_MS} ms apart;"
-  echo "  paced: $STREAMS streams at c=$C_STREAMS, $DELTAS deltas ${GAP_MS} ms apart, stall = gap > 60 ms"
+  echo "  paced: $STREAMS streams at c=$C_STREAMS, $DELTAS deltas ${GAP_MS} ms apart, stall = gap > 60 ms; $MANY_STREAMS streams at once, $DELTAS deltas ${MANY_GAP_MS} ms apart"
+  echo "- RSS peak of a scenario: VmHWM reset (/proc/PID/clear_refs) before it, read after it; memory per stream = (peak − RSS before) / $MANY_STREAMS"
+  echo "- start-up: fresh process (telemetry on) to the first 200 from /healthz, polled every 1 ms, median of $STARTUP_RUNS (the starter and the server on CPU $SERVER_CPU)"
   echo "- gateway telemetry on: OTLP/gRPC to the Aspire dashboard; traces it stored for glassbox-bench-on: ${SPANS:-?}"
   echo "- CPU per request: utime+stime of the target process during the wrk run / requests (for proxies the simulator is not included; nginx: its worker)"
   echo

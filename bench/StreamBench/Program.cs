@@ -19,6 +19,7 @@ public static class Program
                 "latency" => await LatencyCommand.RunAsync(options),
                 "stream" => await StreamCommand.RunAsync(options),
                 "rss" => RssCommand.Run(options),
+                "startup" => await StartupCommand.RunAsync(options),
                 "report" => ReportCommand.Run(options),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
@@ -41,7 +42,8 @@ public static class Program
           latency --url U [--path /v1/messages] [--n 2000] [--warmup 200] [--max-seconds 60]
           stream  --url U [--path /v1/messages] [--concurrency 1] [--streams 100] [--deltas 64] [--gap-ms 20]
                   [--ttft-ms 0] [--stall-ms 60] [--warmup-streams C] [--max-seconds 120]
-          rss     --pid P [--phase idle]
+          rss     --pid P [--reset-peak 1]   (--reset-peak: VmHWM back to the current RSS, for the peak of what follows)
+          startup --command "EXE ARGS" --url U/healthz [--runs 5] [--max-seconds 30]
           report  --input results.jsonl
         common: [--label TARGET] [--round N] [--scenario NAME] tag the JSON line (the line starting with '{').
         """;

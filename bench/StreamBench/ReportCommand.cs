@@ -39,7 +39,15 @@ internal static class ReportCommand
         new("256 streams: TTFT p99", "stream", "c256", "ttft_p99_us", 0.001, "0.0", "ms", Compare.Added),
         new("256 streams: per-delta gap p99", "stream", "c256", "gap_p99_us", 0.001, "0.00", "ms", Compare.Added),
         new("256 streams: per-delta gap max", "stream", "c256", "gap_max_us", 0.001, "0.0", "ms", Compare.None),
+        new("1,000 paced streams at once (64 deltas, 50 ms): failed", "stream", "c1000", "failed", 1, "0", "", Compare.None),
+        new("1,000 paced streams: stalls (gap > 150 ms)", "stream", "c1000", "stalls", 1, "0", "", Compare.None),
+        new("1,000 paced streams: per-delta gap p99", "stream", "c1000", "gap_p99_us", 0.001, "0.00", "ms", Compare.Added),
         new("RSS idle, after warm-up", "rss", "idle", "rss_mb", 1, "0", "MB", Compare.Ratio),
+        new("RSS peak during wrk c=32", "rss", "wrk", "hwm_mb", 1, "0", "MB", Compare.Ratio),
+        new("RSS peak, 256 paced streams", "rss", "c256", "hwm_mb", 1, "0", "MB", Compare.Ratio),
+        new("RSS peak, 1,000 paced streams", "rss", "c1000", "hwm_mb", 1, "0", "MB", Compare.Ratio),
+        new("memory per stream, 1,000 streams", "memstream", "c1000", "kb_per_stream", 1, "0", "KB", Compare.Ratio),
+        new("start to /healthz answering", "startup", "startup", "startup_ms", 1, "0", "ms", Compare.None),
         new("RSS after load", "rss", "after", "rss_mb", 1, "0", "MB", Compare.Ratio),
         new("RSS peak (VmHWM)", "rss", "after", "hwm_mb", 1, "0", "MB", Compare.Ratio),
     ];
@@ -51,6 +59,7 @@ internal static class ReportCommand
         ("nginx", "nginx"),
         ("gw-off", "gateway, export off"),
         ("gw-on", "gateway, telemetry on"),
+        ("gw-aot", "gateway AOT, telemetry on"),
     ];
 
     private static readonly (string Target, string Reference)[] Comparisons =
@@ -62,6 +71,9 @@ internal static class ReportCommand
         ("gw-off", "yarp"),
         ("gw-on", "yarp"),
         ("gw-on", "gw-off"),
+        ("gw-aot", "direct"),
+        ("gw-aot", "yarp"),
+        ("gw-aot", "gw-on"),
     ];
 
     public static int Run(Options options)

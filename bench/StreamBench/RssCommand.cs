@@ -15,6 +15,12 @@ internal static class RssCommand
             return 1;
         }
 
+        if (options.Int("reset-peak", 0) == 1)
+        {
+            // Linux: writing 5 to clear_refs resets the peak resident set size (VmHWM) to the current RSS.
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+        }
+
         double rss = double.NaN, hwm = double.NaN;
         foreach (var text in File.ReadLines(path))
         {

@@ -76,6 +76,7 @@ internal static class StreamCommand
         line["deltas"] = deltas;
         line["gap_ms"] = gapMs;
         line["completed"] = completed;
+        line["failed"] = streams - completed;
         line["errors"] = errors.Count;
         line["stalls"] = stalls;
         line["stalled_streams"] = stalledStreams;
