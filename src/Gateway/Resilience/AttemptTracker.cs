@@ -25,7 +25,7 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         if (call.Activity is { } parent)
         {
             _attempt = instrumentation.ActivitySource.StartActivity(Own.SpanAttempt, ActivityKind.Internal, parent.Context);
-            _attempt?.SetTag(Own.AttemptNumber, Number);
+            _attempt?.Put(Own.AttemptNumber, Number);
         }
     }
 
@@ -38,11 +38,11 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         }
 
         phaseSpans.Attempt(attempt, call, phases);
-        attempt.SetTag(Common.HttpResponseStatusCode, status);
-        attempt.SetTag(Own.AttemptReason, outcome.Reason);
+        attempt.Put(Common.HttpResponseStatusCode, status);
+        attempt.Put(Own.AttemptReason, outcome.Reason);
         if (outcome.Failure || outcome.Retryable)
         {
-            attempt.SetTag(Ai.ErrorType, status is { } code ? Calls.ErrorClassifier.FromStatus(code) : outcome.Reason);
+            attempt.Put(Ai.ErrorType, status is { } code ? Calls.ErrorClassifier.FromStatus(code) : outcome.Reason);
             attempt.SetStatus(ActivityStatusCode.Error, outcome.Reason);
         }
     }
@@ -51,7 +51,7 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
     {
         call.RetryCount++;
         var delayMs = Math.Round(delay.TotalMilliseconds, 1);
-        _attempt?.SetTag(Own.RetryDelayMs, delayMs);
+        _attempt?.Put(Own.RetryDelayMs, delayMs);
         _attempt?.Stop();
         _attempt = null;
         instrumentation.Retries.Add(1,
@@ -62,8 +62,8 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         if (call.Activity is { } parent)
         {
             _backoff = instrumentation.ActivitySource.StartActivity(Own.SpanBackoff, ActivityKind.Internal, parent.Context);
-            _backoff?.SetTag(Own.RetryDelayMs, delayMs);
-            _backoff?.SetTag(Own.RetryReason, reason);
+            _backoff?.Put(Own.RetryDelayMs, delayMs);
+            _backoff?.Put(Own.RetryReason, reason);
         }
     }
 

@@ -66,36 +66,36 @@ internal sealed class CallTelemetry
         var route = call.Route;
         if (_semconv)
         {
-            activity.SetTag(GenAI.OperationName, operation);
-            activity.SetTag(GenAI.ProviderName, route.Upstream.Provider);
-            activity.SetTag(GenAI.RequestModel, request.Model);
-            activity.SetTag(GenAI.RequestStream, request.Stream);
-            activity.SetTag(GenAI.RequestMaxTokens, request.MaxTokens);
-            activity.SetTag(GenAI.RequestTemperature, request.Temperature);
-            activity.SetTag(GenAI.RequestTopP, request.TopP);
-            activity.SetTag(GenAI.RequestTopK, request.TopK);
-            activity.SetTag(GenAI.RequestStopSequences, request.StopSequences);
+            activity.Put(GenAI.OperationName, operation);
+            activity.Put(GenAI.ProviderName, route.Upstream.Provider);
+            activity.Put(GenAI.RequestModel, request.Model);
+            activity.Put(GenAI.RequestStream, request.Stream);
+            activity.Put(GenAI.RequestMaxTokens, request.MaxTokens);
+            activity.Put(GenAI.RequestTemperature, request.Temperature);
+            activity.Put(GenAI.RequestTopP, request.TopP);
+            activity.Put(GenAI.RequestTopK, request.TopK);
+            activity.PutObject(GenAI.RequestStopSequences, request.StopSequences);
             call.Dialect.SetRequestTags(activity);
         }
 
-        activity.SetTag(Common.ServerAddress, route.ServerAddress);
-        activity.SetTag(Common.ServerPort, route.ServerPort);
-        activity.SetTag(Common.ClientAddress, call.ClientAddress);
+        activity.Put(Common.ServerAddress, route.ServerAddress);
+        activity.Put(Common.ServerPort, route.ServerPort);
+        activity.Put(Common.ClientAddress, call.ClientAddress);
         if (_ai)
         {
-            activity.SetTag(Ai.Provider, route.Upstream.Provider);
-            activity.SetTag(Ai.Model, request.Model);
-            activity.SetTag(Ai.Streaming, request.Stream);
-            activity.SetTag(Ai.MessageCount, request.MessageCount);
+            activity.Put(Ai.Provider, route.Upstream.Provider);
+            activity.Put(Ai.Model, request.Model);
+            activity.Put(Ai.Streaming, request.Stream);
+            activity.Put(Ai.MessageCount, request.MessageCount);
         }
 
-        activity.SetTag(Own.Upstream, route.UpstreamName);
-        activity.SetTag(Own.Route, route.Path);
+        activity.Put(Own.Upstream, route.UpstreamName);
+        activity.Put(Own.Route, route.Path);
         SetAttributionTags(activity, call.Attribution);
-        activity.SetTag(Own.ToolCount, request.ToolCount);
+        activity.Put(Own.ToolCount, request.ToolCount);
         if (_captureContent && request.CapturedInput is { } input)
         {
-            activity.SetTag(GenAI.InputMessages, Cap(input));
+            activity.Put(GenAI.InputMessages, Cap(input));
         }
 
         return activity;
@@ -176,89 +176,90 @@ internal sealed class CallTelemetry
     private void SetEndTags(Activity activity, AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, TokenUsage usage, CostEstimate? cost, double? outputTokensPerSecond, double frequency)
     {
         var facts = call.Response;
+        var outputTokens = SpanTags.Box(facts.OutputTokens); // one box for both vocabularies when they agree
         if (_semconv)
         {
-            activity.SetTag(GenAI.ResponseId, facts.ResponseId);
-            activity.SetTag(GenAI.ResponseModel, facts.ResponseModel);
+            activity.Put(GenAI.ResponseId, facts.ResponseId);
+            activity.Put(GenAI.ResponseModel, facts.ResponseModel);
             if (facts.FinishReason is { } finish)
             {
-                activity.SetTag(GenAI.ResponseFinishReasons, new[] { finish });
+                activity.PutObject(GenAI.ResponseFinishReasons, new[] { finish });
             }
 
-            activity.SetTag(GenAI.UsageInputTokens, usage.Input);
-            activity.SetTag(GenAI.UsageOutputTokens, usage.Output);
-            activity.SetTag(GenAI.UsageCacheReadInputTokens, usage.CacheRead);
-            activity.SetTag(GenAI.UsageCacheCreationInputTokens, usage.CacheCreation);
-            activity.SetTag(GenAI.UsageReasoningOutputTokens, usage.Reasoning);
-            activity.SetTag(GenAI.ResponseTimeToFirstChunk, ttftSeconds);
+            activity.Put(GenAI.UsageInputTokens, usage.Input);
+            activity.PutObject(GenAI.UsageOutputTokens, usage.Output == facts.OutputTokens ? outputTokens : SpanTags.Box(usage.Output));
+            activity.Put(GenAI.UsageCacheReadInputTokens, usage.CacheRead);
+            activity.Put(GenAI.UsageCacheCreationInputTokens, usage.CacheCreation);
+            activity.Put(GenAI.UsageReasoningOutputTokens, usage.Reasoning);
+            activity.Put(GenAI.ResponseTimeToFirstChunk, ttftSeconds);
             if (error is not null)
             {
-                activity.SetTag(Common.ErrorType, error.SemconvType);
+                activity.Put(Common.ErrorType, error.SemconvType);
             }
         }
 
         if (_ai)
         {
-            activity.SetTag(Ai.StopReason, facts.FinishReason);
-            activity.SetTag(Ai.TokensInput, facts.InputTokens);
-            activity.SetTag(Ai.TokensOutput, facts.OutputTokens);
+            activity.Put(Ai.StopReason, facts.FinishReason);
+            activity.Put(Ai.TokensInput, facts.InputTokens);
+            activity.PutObject(Ai.TokensOutput, outputTokens);
             if (facts.CacheReadInputTokens is not null || facts.InputTokens is not null)
             {
-                activity.SetTag(Ai.CacheHit, facts.CacheReadInputTokens > 0);
+                activity.Put(Ai.CacheHit, facts.CacheReadInputTokens > 0);
             }
 
-            activity.SetTag(Ai.TtftMs, ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null);
-            activity.SetTag(Ai.LatencyMs, Math.Round(durationSeconds * 1000, 2));
-            activity.SetTag(Ai.Chunks, facts.ContentChunks);
-            activity.SetTag(Ai.CostUsd, cost is { } c ? (double)c.Usd : null);
-            activity.SetTag(Ai.RetryCount, call.RetryCount);
+            activity.Put(Ai.TtftMs, ttftSeconds is { } t ? Math.Round(t * 1000, 2) : null);
+            activity.Put(Ai.LatencyMs, Math.Round(durationSeconds * 1000, 2));
+            activity.Put(Ai.Chunks, facts.ContentChunks);
+            activity.Put(Ai.CostUsd, cost is { } c ? (double)c.Usd : null);
+            activity.Put(Ai.RetryCount, call.RetryCount);
             if (error is not null)
             {
-                activity.SetTag(Ai.ErrorType, error.AiType);
+                activity.Put(Ai.ErrorType, error.AiType);
                 if (call.StatusCode is >= 400)
                 {
-                    activity.SetTag(Ai.ErrorStatus, call.StatusCode);
+                    activity.Put(Ai.ErrorStatus, call.StatusCode);
                 }
 
-                activity.SetTag(Ai.ErrorRetryAfter, call.RetryAfter);
+                activity.Put(Ai.ErrorRetryAfter, call.RetryAfter);
             }
         }
 
         if (facts.Output is { } captured)
         {
-            activity.SetTag(GenAI.OutputMessages, OutputMessagesJson(captured, facts.FinishReason));
+            activity.Put(GenAI.OutputMessages, OutputMessagesJson(captured, facts.FinishReason));
         }
 
-        activity.SetTag(Common.HttpResponseStatusCode, call.StatusCode);
+        activity.Put(Common.HttpResponseStatusCode, call.StatusCode);
         if (call.HeadersTimestamp is { } headers)
         {
-            activity.SetTag(Own.TtfbMs, Math.Round((headers - call.StartTimestamp) / frequency * 1000, 2));
+            activity.Put(Own.TtfbMs, Math.Round((headers - call.StartTimestamp) / frequency * 1000, 2));
         }
 
         if (call.Request.Stream)
         {
-            activity.SetTag(Own.StreamCompleted, facts.Completed && call.BodyEnded);
+            activity.Put(Own.StreamCompleted, facts.Completed && call.BodyEnded);
             if (facts.ContentChunks > 1)
             {
-                activity.SetTag(Own.MaxChunkGapMs, Math.Round(facts.MaxContentGapTicks / frequency * 1000, 2));
+                activity.Put(Own.MaxChunkGapMs, Math.Round(facts.MaxContentGapTicks / frequency * 1000, 2));
                 if (outputTokensPerSecond is { } rate)
                 {
-                    activity.SetTag(Own.OutputTokensPerSecond, Math.Round(rate, 1));
+                    activity.Put(Own.OutputTokensPerSecond, Math.Round(rate, 1));
                 }
             }
         }
 
-        activity.SetTag(Own.EndReason, EndReasonName(call.EndReason));
-        activity.SetTag(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
-        activity.SetTag(Own.UsageInjected, call.UsageInjection?.Active);
+        activity.Put(Own.EndReason, EndReasonName(call.EndReason));
+        activity.Put(Own.UsageReported, facts.InputTokens is not null || facts.OutputTokens is not null);
+        activity.Put(Own.UsageInjected, call.UsageInjection?.Active);
         if (cost is { } priced)
         {
-            activity.SetTag(Own.PriceModel, priced.PriceEntry);
+            activity.Put(Own.PriceModel, priced.PriceEntry);
         }
 
-        activity.SetTag(Own.ContentEncoding, call.ContentEncoding);
-        activity.SetTag(Own.ObservationProblem, facts.ObservationProblem);
-        activity.SetTag(Own.TimeoutKind, call.Conclusion?.TimeoutKind);
+        activity.Put(Own.ContentEncoding, call.ContentEncoding);
+        activity.Put(Own.ObservationProblem, facts.ObservationProblem);
+        activity.Put(Own.TimeoutKind, call.Conclusion?.TimeoutKind);
 
         if (call.Conclusion is { SpanStatus: not ActivityStatusCode.Unset } conclusion)
         {
@@ -278,15 +279,15 @@ internal sealed class CallTelemetry
             return;
         }
 
-        activity.SetTag(Gateway.Attribution.AttributionNames.App, attribution.App);
-        activity.SetTag(Gateway.Attribution.AttributionNames.Endpoint, attribution.Endpoint);
-        activity.SetTag(Gateway.Attribution.AttributionNames.User, attribution.User);
-        activity.SetTag(Own.ApiKeyId, attribution.ApiKeyId);
-        activity.SetTag(Gateway.Attribution.AttributionNames.ApiKeyAlias, attribution.ApiKeyAlias);
-        activity.SetTag(Gateway.Attribution.AttributionNames.UserAgent, attribution.UserAgent);
+        activity.Put(Gateway.Attribution.AttributionNames.App, attribution.App);
+        activity.Put(Gateway.Attribution.AttributionNames.Endpoint, attribution.Endpoint);
+        activity.Put(Gateway.Attribution.AttributionNames.User, attribution.User);
+        activity.Put(Own.ApiKeyId, attribution.ApiKeyId);
+        activity.Put(Gateway.Attribution.AttributionNames.ApiKeyAlias, attribution.ApiKeyAlias);
+        activity.Put(Gateway.Attribution.AttributionNames.UserAgent, attribution.UserAgent);
         foreach (var (name, value) in attribution.Tags)
         {
-            activity.SetTag(Gateway.Attribution.AttributionNames.TagPrefix + name, value);
+            activity.Put(Gateway.Attribution.AttributionNames.TagPrefix + name, value);
         }
     }
 
@@ -294,26 +295,26 @@ internal sealed class CallTelemetry
     {
         static double Ms(long from, long to, double frequency) => Math.Round((to - from) / frequency * 1000, 3);
 
-        activity.SetTag(Own.RequestReadMs, Ms(call.StartTimestamp, call.RequestReadTimestamp, frequency));
+        activity.Put(Own.RequestReadMs, Ms(call.StartTimestamp, call.RequestReadTimestamp, frequency));
         if (overheadSeconds is { } overhead)
         {
-            activity.SetTag(Own.GatewayOverheadMs, Math.Round(overhead * 1000, 3));
+            activity.Put(Own.GatewayOverheadMs, Math.Round(overhead * 1000, 3));
         }
 
         if (call.CurrentPhases is { } phases && call.FirstAttemptTimestamp is not null)
         {
-            activity.SetTag(Own.ConnectionReused, phases.ReusedConnection);
+            activity.Put(Own.ConnectionReused, phases.ReusedConnection);
             if (phases.DnsStarted is { } dnsStart && phases.DnsEnded is { } dnsEnd)
             {
-                activity.SetTag(Own.DnsMs, Ms(dnsStart, dnsEnd, frequency));
+                activity.Put(Own.DnsMs, Ms(dnsStart, dnsEnd, frequency));
             }
 
             if (phases.ConnectStarted is { } connectStart && phases.ConnectEnded is { } connectEnd)
             {
-                activity.SetTag(Own.ConnectMs, Ms(connectStart, connectEnd, frequency));
+                activity.Put(Own.ConnectMs, Ms(connectStart, connectEnd, frequency));
                 if (phases.Tls && phases.ConnectionReady is { } ready)
                 {
-                    activity.SetTag(Own.TlsMs, Ms(connectEnd, ready, frequency));
+                    activity.Put(Own.TlsMs, Ms(connectEnd, ready, frequency));
                 }
             }
         }
@@ -321,7 +322,7 @@ internal sealed class CallTelemetry
         var facts = call.Response;
         if (facts.FirstContentTimestamp is { } first && facts.LastContentTimestamp is { } last)
         {
-            activity.SetTag(Own.GenerationMs, Ms(first, last, frequency));
+            activity.Put(Own.GenerationMs, Ms(first, last, frequency));
         }
 
         if (call.RateLimits is { } limits)
@@ -330,17 +331,17 @@ internal sealed class CallTelemetry
             {
                 if (limits.Limit(kind) is { } limit)
                 {
-                    activity.SetTag(Own.RateLimitLimit[kind], limit);
+                    activity.Put(Own.RateLimitLimit[kind], limit);
                 }
 
                 if (limits.Remaining(kind) is { } remaining)
                 {
-                    activity.SetTag(Own.RateLimitRemaining[kind], remaining);
+                    activity.Put(Own.RateLimitRemaining[kind], remaining);
                 }
 
                 if (limits.Reset(kind) is { } reset)
                 {
-                    activity.SetTag(Own.RateLimitReset[kind], reset);
+                    activity.Put(Own.RateLimitReset[kind], reset);
                 }
             }
         }

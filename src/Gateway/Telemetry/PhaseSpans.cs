@@ -17,7 +17,7 @@ internal sealed class PhaseSpans(ActivitySource source, TimeProvider time)
 
     public void Attempt(Activity attempt, AiCall call, AttemptPhases phases)
     {
-        attempt.SetTag(Own.ConnectionReused, phases.ReusedConnection);
+        attempt.Put(Own.ConnectionReused, phases.ReusedConnection);
         if (!phases.ReusedConnection)
         {
             var opening = phases.DnsStarted ?? phases.ConnectStarted!.Value;

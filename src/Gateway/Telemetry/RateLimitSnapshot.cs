@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net.Http.Headers;
 
@@ -12,16 +13,24 @@ internal sealed class RateLimitSnapshot
     /// <summary>The kinds both providers report, in attribute and gauge form.</summary>
     public static readonly string[] Kinds = TelemetryNames.Own.RateLimitKinds;
 
-    private static readonly string[] AnthropicLimit = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-limit")];
-    private static readonly string[] AnthropicRemaining = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-remaining")];
-    private static readonly string[] AnthropicReset = [.. Kinds.Select(k => $"anthropic-ratelimit-{k.Replace('_', '-')}-reset")];
-    private static readonly string[] OpenAILimit = [.. Kinds.Select(k => $"x-ratelimit-limit-{k.Replace('_', '-')}")];
-    private static readonly string[] OpenAIRemaining = [.. Kinds.Select(k => $"x-ratelimit-remaining-{k.Replace('_', '-')}")];
-    private static readonly string[] OpenAIReset = [.. Kinds.Select(k => $"x-ratelimit-reset-{k.Replace('_', '-')}")];
+    private enum Field
+    {
+        Limit,
+        Remaining,
+        Reset,
+    }
+
+    private readonly record struct Slot(int Kind, Field Field, bool Anthropic);
+
+    /// <summary>The 24 header names, read in one pass over the response's headers (usually none of them is there).</summary>
+    private static readonly FrozenDictionary<string, Slot> Slots = BuildSlots();
 
     private readonly long?[] _limit = new long?[Kinds.Length];
     private readonly long?[] _remaining = new long?[Kinds.Length];
     private readonly string?[] _reset = new string?[Kinds.Length];
+
+    // Which slots an Anthropic header filled: it wins over the OpenAI spelling, whatever the header order.
+    private int _anthropicFilled;
 
     public bool IsEmpty { get; private set; } = true;
 
@@ -32,29 +41,63 @@ internal sealed class RateLimitSnapshot
     /// <summary>Null when the response carries no rate-limit header.</summary>
     public static RateLimitSnapshot? Read(HttpResponseHeaders headers)
     {
-        var snapshot = new RateLimitSnapshot();
-        for (var kind = 0; kind < Kinds.Length; kind++)
+        RateLimitSnapshot? snapshot = null;
+        foreach (var (name, values) in headers.NonValidated)
         {
-            snapshot.Set(kind,
-                Number(headers, AnthropicLimit[kind]) ?? Number(headers, OpenAILimit[kind]),
-                Number(headers, AnthropicRemaining[kind]) ?? Number(headers, OpenAIRemaining[kind]),
-                Text(headers, AnthropicReset[kind]) ?? Text(headers, OpenAIReset[kind]));
+            if (name.Length < 12 || (name[0] | 0x20) is not ('a' or 'x') || !Slots.TryGetValue(name, out var slot))
+            {
+                continue;
+            }
+
+            (snapshot ??= new RateLimitSnapshot()).Set(slot, values.ToString());
         }
 
-        return snapshot.IsEmpty ? null : snapshot;
+        return snapshot is { IsEmpty: false } ? snapshot : null;
     }
 
-    private void Set(int kind, long? limit, long? remaining, string? reset)
+    private void Set(Slot slot, string text)
     {
-        _limit[kind] = limit;
-        _remaining[kind] = remaining;
-        _reset[kind] = reset;
-        IsEmpty &= limit is null && remaining is null && reset is null;
+        var bit = 1 << (slot.Kind * 3 + (int)slot.Field);
+        if (!slot.Anthropic && (_anthropicFilled & bit) != 0)
+        {
+            return;
+        }
+
+        switch (slot.Field)
+        {
+            case Field.Reset:
+                _reset[slot.Kind] = text;
+                break;
+            default:
+                if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    return; // unparseable: the other provider's spelling may still fill the slot
+                }
+
+                (slot.Field == Field.Limit ? _limit : _remaining)[slot.Kind] = value;
+                break;
+        }
+
+        IsEmpty = false;
+        if (slot.Anthropic)
+        {
+            _anthropicFilled |= bit;
+        }
     }
 
-    private static string? Text(HttpResponseHeaders headers, string name) =>
-        headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
+    private static FrozenDictionary<string, Slot> BuildSlots()
+    {
+        var slots = new Dictionary<string, Slot>(StringComparer.OrdinalIgnoreCase);
+        for (var kind = 0; kind < Kinds.Length; kind++)
+        {
+            var dashed = Kinds[kind].Replace('_', '-');
+            foreach (var (field, suffix) in new[] { (Field.Limit, "limit"), (Field.Remaining, "remaining"), (Field.Reset, "reset") })
+            {
+                slots[$"anthropic-ratelimit-{dashed}-{suffix}"] = new Slot(kind, field, Anthropic: true);
+                slots[$"x-ratelimit-{suffix}-{dashed}"] = new Slot(kind, field, Anthropic: false);
+            }
+        }
 
-    private static long? Number(HttpResponseHeaders headers, string name) =>
-        Text(headers, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return slots.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
 }

@@ -19,7 +19,13 @@ internal sealed class ObservingStream : Stream
     private readonly AiCall _call;
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleTimeout;
-    private readonly CancellationTokenSource _idle;
+    private readonly CancellationTokenSource _idle = new();
+    private ITimer? _idleTimer;
+
+    // When the pending upstream read began (NotReading between reads). The idle timer checks it when it fires,
+    // instead of being re-armed around every read: two timer-queue updates per chunk cost more than the chunk's observation.
+    private long _readStarted = NotReading;
+    private const long NotReading = long.MinValue;
     private CancellationTokenSource? _linked;
     private CancellationToken _linkedFor;
     private IResponseObserver? _observer;
@@ -35,7 +41,6 @@ internal sealed class ObservingStream : Stream
         _call = call;
         _time = time;
         _idleTimeout = idleTimeout;
-        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
     public override bool CanRead => true;
@@ -55,7 +60,8 @@ internal sealed class ObservingStream : Stream
         int read;
         var token = Link(cancellationToken);
         // Only silence of the upstream counts as idle, not time spent writing to a slow client.
-        _idle.CancelAfter(_idleTimeout);
+        Volatile.Write(ref _readStarted, _time.GetTimestamp());
+        _idleTimer ??= _time.CreateTimer(static state => ((ObservingStream)state!).CheckIdle(), this, _idleTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             read = await _inner.ReadAsync(buffer, token);
@@ -71,7 +77,7 @@ internal sealed class ObservingStream : Stream
         }
         finally
         {
-            _idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _readStarted, NotReading);
         }
 
         if (read > 0)
@@ -120,6 +126,7 @@ internal sealed class ObservingStream : Stream
             End(new StreamEnd(StreamEndKind.Abandoned, _time.GetTimestamp()));
             (Interlocked.Exchange(ref _observer, null) as IDisposable)?.Dispose();
             _inner.Dispose();
+            _idleTimer?.Dispose();
             _linked?.Dispose();
             _idle.Dispose();
         }
@@ -138,6 +145,36 @@ internal sealed class ObservingStream : Stream
         }
 
         return _linked.Token;
+    }
+
+    /// <summary>
+    /// The idle timer fired: a read pending for the whole idle timeout is ended; otherwise the timer is set for
+    /// when the pending read (or, between reads, the next one at the earliest) would have been silent that long.
+    /// </summary>
+    private void CheckIdle()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        var started = Volatile.Read(ref _readStarted);
+        var silent = started == NotReading ? TimeSpan.Zero : _time.GetElapsedTime(started);
+        try
+        {
+            if (silent >= _idleTimeout)
+            {
+                _idle.Cancel();
+            }
+            else
+            {
+                _idleTimer?.Change(_idleTimeout - silent, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended while the timer fired.
+        }
     }
 
     /// <summary>Decides whether a failed upstream read ends the client's stream cleanly (true) or is passed on as a break.</summary>
