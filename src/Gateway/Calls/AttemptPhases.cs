@@ -29,6 +29,12 @@ internal sealed class AttemptPhases(long started)
 
     public long? HeadersReceived { get; set; }
 
+    /// <summary>The request as the HttpClient sent it (method, absolute URI), recorded by its handler.</summary>
+    public HttpRequestMessage? SentRequest { get; set; }
+
+    /// <summary>HTTP version of the upstream's response.</summary>
+    public Version? ResponseVersion { get; set; }
+
     /// <summary>No connection was opened for this attempt: it went out on a pooled one.</summary>
     public bool ReusedConnection => ConnectStarted is null;
 }

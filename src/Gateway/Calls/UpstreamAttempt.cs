@@ -27,9 +27,10 @@ internal sealed class UpstreamAttempt(int number, bool mayHoldBack, AttemptPhase
     /// <summary>The wait the upstream asked for on a held-back answer.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
-    public void RecordHeaders(int status, long timestamp)
+    public void RecordHeaders(int status, Version version, long timestamp)
     {
         Status = status;
+        Phases.ResponseVersion = version;
         Phases.HeadersReceived = timestamp;
         HeadersTimer.CancelAfter(Timeout.InfiniteTimeSpan);
     }

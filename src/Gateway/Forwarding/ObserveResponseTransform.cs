@@ -42,7 +42,7 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
     {
         var status = (int)proxyResponse.StatusCode;
         var attempt = call.CurrentAttempt;
-        attempt?.RecordHeaders(status, headersAt);
+        attempt?.RecordHeaders(status, proxyResponse.Version, headersAt);
         if (RateLimitSnapshot.Read(proxyResponse.Headers) is { } limits)
         {
             call.RateLimits = limits;

@@ -39,6 +39,9 @@ internal sealed class PhaseTimingHttpClientFactory(TimeProvider time, IOptions<G
         };
     }
 
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new SentRequestRecorder(base.WrapHandler(context, handler));
+
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
     {
         var phases = Phases(connection.InitialRequestMessage);
@@ -91,6 +94,23 @@ internal sealed class PhaseTimingHttpClientFactory(TimeProvider time, IOptions<G
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return chain.Build(new X509Certificate2(certificate));
         };
+    }
+
+    /// <summary>
+    /// Notes the request as the HttpClient sends it (final URI and method) for the attempt span, which carries the
+    /// HTTP client attributes itself: the runtime's own HttpClient span, one per attempt, is not recorded.
+    /// </summary>
+    private sealed class SentRequestRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Phases(request) is { } phases)
+            {
+                phases.SentRequest = request;
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static AttemptPhases? Phases(HttpRequestMessage request) =>

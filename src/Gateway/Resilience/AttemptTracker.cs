@@ -38,14 +38,56 @@ internal sealed class AttemptTracker(GatewayInstrumentation instrumentation, Pha
         }
 
         phaseSpans.Attempt(attempt, call, phases);
+        HttpClientAttributes(attempt, phases, status);
         attempt.Put(Common.HttpResponseStatusCode, status);
         attempt.Put(Own.AttemptReason, outcome.Reason);
         if (outcome.Failure || outcome.Retryable)
         {
+            if (status is null)
+            {
+                attempt.Put(Common.ErrorType, outcome.Reason);
+            }
+
             attempt.Put(Ai.ErrorType, status is { } code ? Calls.ErrorClassifier.FromStatus(code) : outcome.Reason);
             attempt.SetStatus(ActivityStatusCode.Error, outcome.Reason);
         }
     }
+
+    /// <summary>
+    /// What the runtime's HttpClient span said about the exchange, on the attempt span instead: that span mirrored the
+    /// attempt one for one and carried nothing else, so it is not recorded (see OpenTelemetrySetup).
+    /// </summary>
+    private void HttpClientAttributes(Activity attempt, AttemptPhases phases, int? status)
+    {
+        if (phases.SentRequest is { } request)
+        {
+            attempt.Put(Common.HttpRequestMethod, request.Method.Method);
+            attempt.Put(Common.UrlFull, RedactedUrl(request.RequestUri));
+        }
+
+        attempt.Put(Common.ServerAddress, call.Route.ServerAddress);
+        attempt.Put(Common.ServerPort, call.Route.ServerPort);
+        attempt.Put(Common.NetworkProtocolVersion, phases.ResponseVersion switch
+        {
+            null => null,
+            { Major: 1, Minor: 0 } => "1.0",
+            { Major: 1 } => "1.1",
+            { Major: 2 } => "2",
+            { Major: 3 } => "3",
+            var other => other.ToString(),
+        });
+        if (status is >= 400)
+        {
+            attempt.Put(Common.ErrorType, StatusText(status.Value));
+        }
+    }
+
+    /// <summary>As the runtime records <c>url.full</c>: no user info, and a query string's content replaced by <c>*</c>.</summary>
+    private static string? RedactedUrl(Uri? uri) => uri is not { IsAbsoluteUri: true } ? null
+        : uri.Query.Length > 1 ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) + "?*"
+        : uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+    private static string StatusText(int status) => RetryDecision.StatusReason(status);
 
     public void OnRetry(TimeSpan delay, string reason)
     {

@@ -51,8 +51,10 @@ internal static class OpenTelemetrySetup
                 // YARP's own "proxy.forwarder" span would sit between the server span and the call span
                 // without adding anything the call and attempt spans do not already say.
                 .AddSource(TelemetryNames.ActivitySourceName)
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !Array.Exists(quietPaths, p => context.Request.Path.StartsWithSegments(p)))
-                .AddHttpClientInstrumentation())
+                // No HttpClient span either: it mirrored each upstream attempt one for one; the attempt span carries its
+                // attributes (method, url.full, server, protocol version, status, error.type) and is what the upstream sees as
+                // its parent in traceparent (the runtime propagates the current span when it records none of its own).
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !Array.Exists(quietPaths, p => context.Request.Path.StartsWithSegments(p))))
             .WithMetrics(metrics =>
             {
                 metrics

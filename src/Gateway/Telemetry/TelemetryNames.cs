@@ -48,6 +48,9 @@ internal static class TelemetryNames
         public const string UrlScheme = "url.scheme";
         public const string ErrorType = "error.type";
         public const string HttpResponseStatusCode = "http.response.status_code";
+        public const string HttpRequestMethod = "http.request.method";
+        public const string UrlFull = "url.full";
+        public const string NetworkProtocolVersion = "network.protocol.version";
     }
 
     /// <summary>The <c>ai.*</c> names of the guide the product grew out of.</summary>
