@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Glassbox.Bench.Soak;
 
-/// <summary>One kind of call in the mix, and what a correct outcome of it looks like.</summary>
+/// <summary>One kind of call in the mix, and what a correct outcome of it looks like; <c>ClientGivesUpAfter</c> counts from the response headers.</summary>
 internal sealed record Scenario(string Name, string Path, bool Stream, bool Injected, (string, string)[] Headers, Func<int, string, bool> Expected, TimeSpan? ClientGivesUpAfter = null)
 {
     private const string Key = "sk-soak-not-a-real-key";
