@@ -112,6 +112,7 @@ public static class GatewayApp
         builder.Services.AddSerilog((services, serilog) => serilog
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
+                .Enrich.With<Telemetry.Redaction.QueryKeyRedactingEnricher>()
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
             preserveStaticLogger: true,
             writeToProviders: true);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.Telemetry.Sampling;
+using Glassbox.Gateway.Tests.Infrastructure.Audit;
 using Glassbox.SimulatedUpstream;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -96,6 +98,16 @@ internal sealed class GatewayHarness : IAsyncDisposable
             builder.Services.ConfigureOpenTelemetryMeterProvider(meter => meter.AddInMemoryExporter(metrics));
         });
         var gatewayUri = await LoopbackApp.StartAsync(gateway);
+        TelemetryRecord.Suite.AddGateway(gateway.Services.GetRequiredService<GatewayInstrumentation>().ActivitySource,
+            gateway.Services.GetRequiredService<CallTelemetry>().CaptureContent);
+        foreach (var (key, value) in settings)
+        {
+            if (TelemetryRecord.NamesASecret(key))
+            {
+                TelemetryRecord.Suite.AddSecret(value);
+            }
+        }
+
         return new GatewayHarness(simulator, simulatorUri, gateway, gatewayUri, spans, metrics, logs);
     }
 
@@ -112,14 +124,14 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <param name="timeout">Per request.</param>
     /// <param name="maxConnections">Cap on connections to the gateway (1: every request waits for the previous one).</param>
     public HttpClient CreateClient(TimeSpan? timeout = null, int maxConnections = int.MaxValue) =>
-        new(new SocketsHttpHandler
+        new(new TelemetryRecordingHandler(TelemetryRecord.Suite, new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
             MaxResponseDrainSize = 0,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             // The test process listens to HttpClient activities too; a real caller would not add a second traceparent.
             ActivityHeadersPropagator = null,
-        })
+        }))
         {
             BaseAddress = GatewayUri,
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
@@ -285,7 +297,16 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _gateway.StopAsync();
+        // Into the suite's record (Telemetry/SuiteSecretsAuditTests): metrics while the provider still holds them.
+        _meterProvider?.ForceFlush();
+        lock (Metrics)
+        {
+            TelemetryRecord.Suite.AddMetrics(Metrics);
+        }
+
+        TelemetryRecord.Suite.AddSpans(Spans.Ended);
         await _gateway.DisposeAsync();
+        TelemetryRecord.Suite.AddLogLines($"the gateway at {GatewayUri}", Logs.Lines);
         await _simulator.StopAsync();
         await _simulator.DisposeAsync();
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Glassbox.Gateway.Tests.Infrastructure.Audit;
 
 namespace Glassbox.Gateway.Tests.Infrastructure;
 
@@ -61,6 +62,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        TelemetryRecord.Suite.AddGateway(source: null, environment.Any(e => e.Key is "Glassbox__CaptureMessageContent" or "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+            && string.Equals(e.Value, "true", StringComparison.OrdinalIgnoreCase)));
+        foreach (var (key, value) in environment.Where(e => TelemetryRecord.NamesASecret(e.Key)))
+        {
+            TelemetryRecord.Suite.AddSecret(value);
+        }
+
         var gateway = new GatewayProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
@@ -97,6 +105,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+
+        TelemetryRecord.Suite.AddLogLines($"the gateway process on port {Port}", _output);
 
         _process.Dispose();
     }

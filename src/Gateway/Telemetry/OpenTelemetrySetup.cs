@@ -88,6 +88,8 @@ internal static class OpenTelemetrySetup
         // Deferred: the exporters (OTLP, and any a test registered) are known only once services are built.
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) =>
         {
+            // First processor: a span's query-string key is gone before sampling or any exporter sees the span.
+            tracing.AddProcessor(new Redaction.QueryKeyRedactingProcessor());
             var exporters = new List<BaseProcessor<Activity>>();
             if (otlp)
             {

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Glassbox.Gateway.Telemetry.Redaction;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace Glassbox.Gateway.Tests.Telemetry.Redaction;
+
+public sealed class QueryKeyRedactionTests
+{
+    [Theory]
+    [InlineData("https://host/v1beta/models/m:generateContent?key=AIza123", "https://host/v1beta/models/m:generateContent?key=Redacted")]
+    [InlineData("?alt=sse&key=AIza123", "?alt=sse&key=Redacted")]
+    [InlineData("key=AIza123&alt=sse", "key=Redacted&alt=sse")]
+    [InlineData("/p?KEY=AIza123#frag", "/p?KEY=Redacted#frag")]
+    [InlineData("?key=a&x=1&key=b", "?key=Redacted&x=1&key=Redacted")]
+    [InlineData("Request starting POST http://gw/v1/messages?key=AIza123 - application/json", "Request starting POST http://gw/v1/messages?key=Redacted - application/json")]
+    public void Redact_KeyParameter_ValueReplacedOthersKept(string text, string expected) =>
+        Assert.Equal(expected, QueryKeyRedaction.Redact(text));
+
+    [Theory]
+    [InlineData("?monkey=banana")]
+    [InlineData("?apikey=kept-this-is-another-parameter")]
+    [InlineData("?key=")]
+    [InlineData("?key=Redacted")]
+    [InlineData("no query at all")]
+    public void Redact_NoKeyValue_SameInstance(string text) =>
+        Assert.Same(text, QueryKeyRedaction.Redact(text));
+
+    [Fact]
+    public void OnEnd_SpanWithKeyInUrlAttributes_RedactedOtherAttributesUntouched()
+    {
+        using var source = new ActivitySource("redaction-test-" + Guid.NewGuid().ToString("N"));
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s == source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var span = source.StartActivity("POST")!;
+        span.SetTag("url.full", "https://upstream/v1beta/models/m:streamGenerateContent?alt=sse&key=AIza-secret");
+        span.SetTag("url.query", "alt=sse&key=AIza-secret");
+        span.SetTag("gen_ai.request.model", "gemini-2.5-flash");
+        span.SetTag("http.response.status_code", 200);
+        span.Stop();
+
+        new QueryKeyRedactingProcessor().OnEnd(span);
+
+        Assert.Equal("https://upstream/v1beta/models/m:streamGenerateContent?alt=sse&key=Redacted", span.GetTagItem("url.full"));
+        Assert.Equal("alt=sse&key=Redacted", span.GetTagItem("url.query"));
+        Assert.Equal("gemini-2.5-flash", span.GetTagItem("gen_ai.request.model"));
+        Assert.Equal(200, span.GetTagItem("http.response.status_code"));
+    }
+
+    [Fact]
+    public void Enrich_LogEventWithKeyInStringAndUriProperties_RenderedMessageHoldsNoKey()
+    {
+        var template = new MessageTemplateParser().Parse("Request starting {Path}{QueryString} to {Target}");
+        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, template,
+        [
+            new LogEventProperty("Path", new ScalarValue("/v1beta/models/m:generateContent")),
+            new LogEventProperty("QueryString", new ScalarValue("?key=AIza-secret&alt=sse")),
+            new LogEventProperty("Target", new ScalarValue(new Uri("https://upstream/x?key=AIza-secret"))),
+        ]);
+
+        new QueryKeyRedactingEnricher().Enrich(logEvent, null!);
+
+        var rendered = logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.DoesNotContain("AIza-secret", rendered, StringComparison.Ordinal);
+        Assert.Contains("?key=Redacted&alt=sse", rendered, StringComparison.Ordinal);
+        Assert.Contains("https://upstream/x?key=Redacted", rendered, StringComparison.Ordinal);
+    }
+}
