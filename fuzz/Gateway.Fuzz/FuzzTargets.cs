@@ -1,0 +1,31 @@
+using Glassbox.Gateway.Dialects;
+using Glassbox.Gateway.Fuzz.Targets;
+
+namespace Glassbox.Gateway.Fuzz;
+
+/// <summary>Every target, by the name fuzz/run.sh passes.</summary>
+internal static class FuzzTargets
+{
+    public static readonly FuzzTarget[] All =
+    [
+        new("sse-reader", root => SeedCorpus.Recordings(root, "*.sse"), SseReaderTarget.Run),
+        new("anthropic-stream", root => SeedCorpus.Recordings(root, "anthropic-*.sse"), input => ObserverTarget.Run(ApiDialect.AnthropicMessages, isEventStream: true, input)),
+        new("chat-stream", root => SeedCorpus.Recordings(root, "openai-chat-*.sse"), input => ObserverTarget.Run(ApiDialect.OpenAIChatCompletions, isEventStream: true, input)),
+        new("responses-stream", root => SeedCorpus.Recordings(root, "openai-responses-*.sse"), input => ObserverTarget.Run(ApiDialect.OpenAIResponses, isEventStream: true, input)),
+        new("json-body", SeedCorpus.JsonBodies, JsonBodyAllDialects),
+        new("request-facts", SeedCorpus.Requests, RequestFactsTarget.Run),
+        new("decompression", SeedCorpus.Compressed, DecompressionTarget.Run),
+        new("usage-body-editor", SeedCorpus.Requests, UsageInjectionTargets.RunBodyEditor),
+        new("usage-stream-filter", root => SeedCorpus.Recordings(root, "openai-chat-*.sse"), UsageInjectionTargets.RunStreamFilter),
+    ];
+
+    public static FuzzTarget? Find(string name) => Array.Find(All, t => t.Name == name);
+
+    private static void JsonBodyAllDialects(byte[] input)
+    {
+        foreach (var dialect in new[] { ApiDialect.AnthropicMessages, ApiDialect.OpenAIChatCompletions, ApiDialect.OpenAIResponses })
+        {
+            ObserverTarget.Run(dialect, isEventStream: false, input);
+        }
+    }
+}
