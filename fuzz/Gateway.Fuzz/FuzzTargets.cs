@@ -9,9 +9,9 @@ internal static class FuzzTargets
     public static readonly FuzzTarget[] All =
     [
         new("sse-reader", root => SeedCorpus.Recordings(root, "*.sse"), SseReaderTarget.Run),
-        new("anthropic-stream", root => SeedCorpus.Recordings(root, "anthropic-*.sse"), input => ObserverTarget.Run(ApiDialect.AnthropicMessages, isEventStream: true, input)),
-        new("chat-stream", root => SeedCorpus.Recordings(root, "openai-chat-*.sse"), input => ObserverTarget.Run(ApiDialect.OpenAIChatCompletions, isEventStream: true, input)),
-        new("responses-stream", root => SeedCorpus.Recordings(root, "openai-responses-*.sse"), input => ObserverTarget.Run(ApiDialect.OpenAIResponses, isEventStream: true, input)),
+        new("anthropic-stream", root => SeedCorpus.Recordings(root, "anthropic-*.sse"), input => ObserverTarget.Run(ApiDialects.AnthropicMessages, isEventStream: true, input)),
+        new("chat-stream", root => SeedCorpus.Recordings(root, "openai-chat-*.sse"), input => ObserverTarget.Run(ApiDialects.OpenAIChatCompletions, isEventStream: true, input)),
+        new("responses-stream", root => SeedCorpus.Recordings(root, "openai-responses-*.sse"), input => ObserverTarget.Run(ApiDialects.OpenAIResponses, isEventStream: true, input)),
         new("json-body", SeedCorpus.JsonBodies, JsonBodyAllDialects),
         new("request-facts", SeedCorpus.Requests, RequestFactsTarget.Run),
         new("decompression", SeedCorpus.Compressed, DecompressionTarget.Run),
@@ -23,7 +23,7 @@ internal static class FuzzTargets
 
     private static void JsonBodyAllDialects(byte[] input)
     {
-        foreach (var dialect in new[] { ApiDialect.AnthropicMessages, ApiDialect.OpenAIChatCompletions, ApiDialect.OpenAIResponses })
+        foreach (var dialect in ApiDialects.All)
         {
             ObserverTarget.Run(dialect, isEventStream: false, input);
         }

@@ -37,7 +37,7 @@ internal static class DecompressionTarget
     private static FactsSnapshot Decode(string encoding, IEnumerable<byte[]> chunks)
     {
         var facts = new ResponseFacts();
-        var inner = ResponseObserverFactory.Create(ApiDialect.AnthropicMessages, isEventStream: true, facts)!;
+        var inner = ResponseObserverFactory.Create(ApiDialects.AnthropicMessages, isEventStream: true, facts)!;
         var observer = DecompressingObserver.Create(encoding, inner, facts, Clock);
         foreach (var chunk in chunks)
         {

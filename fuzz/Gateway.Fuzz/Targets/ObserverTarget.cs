@@ -13,7 +13,7 @@ internal static class ObserverTarget
     private const int Cap = 2048;
     private const long Timestamp = 1_000;
 
-    public static void Run(ApiDialect dialect, bool isEventStream, byte[] input)
+    public static void Run(IApiDialect dialect, bool isEventStream, byte[] input)
     {
         var end = input.Length % 2 == 0;
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -21,12 +21,12 @@ internal static class ObserverTarget
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var chunked = FactsSnapshot.Of(Feed(dialect, isEventStream, Chunking.Cut(input), end));
 
-        Invariant.Holds(whole == chunked, $"{dialect} (event stream: {isEventStream}): chunked gave {chunked}, whole gave {whole}");
+        Invariant.Holds(whole == chunked, $"{dialect.Name} (event stream: {isEventStream}): chunked gave {chunked}, whole gave {whole}");
         // What an observer keeps is strings taken from the input (ids, model, error text) and a document buffer up to the cap.
         Invariant.Holds(allocated < (64 * Cap) + (16L * input.Length), $"{allocated} B allocated observing {input.Length} B under a {Cap} B cap");
     }
 
-    private static ResponseFacts Feed(ApiDialect dialect, bool isEventStream, IEnumerable<byte[]> chunks, bool end)
+    private static ResponseFacts Feed(IApiDialect dialect, bool isEventStream, IEnumerable<byte[]> chunks, bool end)
     {
         var facts = new ResponseFacts();
         var observer = ResponseObserverFactory.Create(dialect, isEventStream, facts, Cap)!;

@@ -1,21 +1,18 @@
 using Glassbox.Gateway.Dialects;
-using Glassbox.Gateway.Requests;
 using Glassbox.Gateway.Telemetry;
 
 namespace Glassbox.Gateway.Fuzz.Targets;
 
-/// <summary>The request facts reader, every dialect, capture on and off: never throws; peer strings bounded and clean.</summary>
+/// <summary>Each dialect's request facts reader (every dialect registered, Gemini's too once it is), capture on and off: never throws; peer strings bounded and clean.</summary>
 internal static class RequestFactsTarget
 {
-    private static readonly ApiDialect[] Dialects = [ApiDialect.AnthropicMessages, ApiDialect.OpenAIChatCompletions, ApiDialect.OpenAIResponses];
-
     public static void Run(byte[] input)
     {
-        foreach (var dialect in Dialects)
+        foreach (var dialect in ApiDialects.All)
         {
             foreach (var capture in new[] { false, true })
             {
-                var facts = RequestFactsReader.TryRead(input, dialect, capture);
+                var facts = dialect.ReadRequest(input, "", capture);
                 if (facts?.Model is { } model)
                 {
                     Invariant.Holds(model.Length <= TelemetryText.MaxNameChars, $"model of {model.Length} characters");
