@@ -17,7 +17,14 @@ internal static class FuzzTargets
         new("decompression", SeedCorpus.Compressed, DecompressionTarget.Run),
         new("usage-body-editor", SeedCorpus.Requests, UsageInjectionTargets.RunBodyEditor),
         new("usage-stream-filter", root => SeedCorpus.Recordings(root, "openai-chat-*.sse"), UsageInjectionTargets.RunStreamFilter),
+        .. OtherDialectStreams(),
     ];
+
+    /// <summary>A stream target for every other registered dialect (one added later gets its own), seeded with every recording.</summary>
+    private static IEnumerable<FuzzTarget> OtherDialectStreams() =>
+        ApiDialects.All
+            .Where(d => d != ApiDialects.AnthropicMessages && d != ApiDialects.OpenAIChatCompletions && d != ApiDialects.OpenAIResponses)
+            .Select(d => new FuzzTarget($"{d.Name.ToLowerInvariant()}-stream", root => SeedCorpus.Recordings(root, "*.sse"), input => ObserverTarget.Run(d, isEventStream: true, input)));
 
     public static FuzzTarget? Find(string name) => Array.Find(All, t => t.Name == name);
 

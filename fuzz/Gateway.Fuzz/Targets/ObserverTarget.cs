@@ -26,27 +26,6 @@ internal static class ObserverTarget
         Invariant.Holds(allocated < (64 * Cap) + (16L * input.Length), $"{allocated} B allocated observing {input.Length} B under a {Cap} B cap");
     }
 
-    private static ResponseFacts Feed(IApiDialect dialect, bool isEventStream, IEnumerable<byte[]> chunks, bool end)
-    {
-        var facts = new ResponseFacts();
-        var observer = ResponseObserverFactory.Create(dialect, isEventStream, facts, Cap)!;
-        try
-        {
-            foreach (var chunk in chunks)
-            {
-                observer.OnBytes(chunk, Timestamp);
-            }
-
-            if (end)
-            {
-                observer.OnEnd(Timestamp);
-            }
-        }
-        finally
-        {
-            (observer as IDisposable)?.Dispose();
-        }
-
-        return facts;
-    }
+    private static ResponseFacts Feed(IApiDialect dialect, bool isEventStream, IEnumerable<byte[]> chunks, bool end) =>
+        ObserverFeeding.Feed(facts => ResponseObserverFactory.Create(dialect, isEventStream, facts, Cap)!, chunks, end, Timestamp);
 }

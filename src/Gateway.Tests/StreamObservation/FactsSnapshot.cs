@@ -3,7 +3,7 @@ using Glassbox.Gateway.StreamObservation;
 
 namespace Glassbox.Gateway.Tests.StreamObservation;
 
-// Also compiled into fuzz/Gateway.Fuzz (linked): the fuzz targets compare facts the same way the property tests do.
+// Also compiled into fuzz/Gateway.Fuzz (linked): the fuzz targets compare facts as the tests do.
 /// <summary>Everything an observer wrote, comparable by value.</summary>
 internal sealed record FactsSnapshot(
     string? ResponseId,

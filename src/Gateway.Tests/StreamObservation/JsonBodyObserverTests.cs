@@ -152,7 +152,7 @@ public sealed class JsonBodyObserverTests
             _ => OpenAIResponse,
         };
 
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(f => dialect.CreateObserver(isEventStream: false, f, ObservationLimits.DefaultMaxDocumentBytes), Encoding.UTF8.GetBytes(body));
+        var facts = ObserverAssertions.AssertSameFactsAtEverySplit(f => dialect.CreateObserver(isEventStream: false, f, ObservationLimits.DefaultMaxDocumentBytes), Encoding.UTF8.GetBytes(body));
 
         Assert.True(facts.Completed);
     }

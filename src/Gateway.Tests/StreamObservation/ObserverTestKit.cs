@@ -2,6 +2,8 @@ using Glassbox.Gateway.StreamObservation;
 
 namespace Glassbox.Gateway.Tests.StreamObservation;
 
+// Also compiled into fuzz/Gateway.Fuzz (linked), so the fuzz targets feed observers exactly as the tests do.
+
 internal static class Recordings
 {
     public static byte[] Load(string name) =>
@@ -84,21 +86,5 @@ internal static class ObserverFeeding
         }
 
         return pieces;
-    }
-
-    /// <summary>Asserts the facts are the same whether the body arrives whole or split in two at any byte offset.</summary>
-    public static FactsSnapshot AssertSameFactsAtEverySplit(Func<ResponseFacts, IResponseObserver> create, byte[] bytes)
-    {
-        var expected = FactsSnapshot.Of(FeedWhole(create, bytes));
-        for (var offset = 0; offset <= bytes.Length; offset++)
-        {
-            var actual = FactsSnapshot.Of(Feed(create, [bytes[..offset], bytes[offset..]]));
-            if (actual != expected)
-            {
-                Assert.Fail($"Split at byte {offset} gave {actual}, whole body gave {expected}");
-            }
-        }
-
-        return expected;
     }
 }

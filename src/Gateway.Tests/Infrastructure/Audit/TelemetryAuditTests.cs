@@ -6,8 +6,9 @@ namespace Glassbox.Gateway.Tests.Infrastructure.Audit;
 public sealed class TelemetryAuditTests : IDisposable
 {
     private static readonly AuditMinimums One = new(1, 1, 1, 1, 0, 0, 1);
-    private readonly ActivitySource _captureOn = new("Glassbox.Gateway");
-    private readonly ActivitySource _captureOff = new("Glassbox.Gateway");
+    // Not "Glassbox.Gateway": every gateway of the process listens to that name, and would export these planted leaks.
+    private readonly ActivitySource _captureOn = new("Glassbox.Gateway.Tests.Audit.CaptureOn");
+    private readonly ActivitySource _captureOff = new("Glassbox.Gateway.Tests.Audit.CaptureOff");
     private readonly ActivityListener _listener;
 
     public TelemetryAuditTests()

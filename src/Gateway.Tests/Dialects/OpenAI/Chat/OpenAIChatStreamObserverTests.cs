@@ -114,7 +114,7 @@ public sealed class OpenAIChatStreamObserverTests
     [InlineData("openai-chat-error.sse")]
     public void OnBytes_RecordingSplitAtEveryOffset_ProducesIdenticalFacts(string recording)
     {
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(Create, Recordings.Load(recording));
+        var facts = ObserverAssertions.AssertSameFactsAtEverySplit(Create, Recordings.Load(recording));
 
         Assert.NotNull(facts.ResponseId);
         Assert.Null(facts.ObservationProblem);

@@ -120,7 +120,7 @@ public sealed class OpenAIResponsesStreamObserverTests
     [InlineData("openai-responses-error.sse")]
     public void OnBytes_RecordingSplitAtEveryOffset_ProducesIdenticalFacts(string recording)
     {
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(Create, Recordings.Load(recording));
+        var facts = ObserverAssertions.AssertSameFactsAtEverySplit(Create, Recordings.Load(recording));
 
         Assert.NotNull(facts.ResponseId);
         Assert.Null(facts.ObservationProblem);
