@@ -223,10 +223,13 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// A call's span ends before its metrics are recorded; its log line comes last. Waiting for that
     /// line (up to 5 s) keeps a metric read right after <see cref="WaitForCallSpanAsync"/> from racing the recording.
     /// </summary>
-    private void WaitForCallLogLine(string model)
+    private void WaitForCallLogLine(string model) => WaitForCallLogLines(model, 1);
+
+    /// <summary>Waits (up to 5 s) until <paramref name="calls"/> calls of the model have logged their line, i.e. recorded their metrics.</summary>
+    public void WaitForCallLogLines(string model, int calls)
     {
         var deadline = Stopwatch.StartNew();
-        while (!Logs.Lines.Any(line => line.Contains("[AiCall", StringComparison.Ordinal) && line.Contains(model, StringComparison.Ordinal))
+        while (Logs.Lines.Count(line => line.Contains("[AiCall", StringComparison.Ordinal) && line.Contains(model, StringComparison.Ordinal)) < calls
             && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             Thread.Sleep(10);
