@@ -5,6 +5,9 @@ using SharpFuzz;
 // Glassbox.Gateway.Fuzz <target> <file|dir>...   replays inputs (a crash found, the seed corpus) without afl-fuzz
 // Glassbox.Gateway.Fuzz --seeds <target> <repository root> <dir>   writes the target's seed corpus
 // Glassbox.Gateway.Fuzz --list                   the target names
+// The instrumented gateway writes coverage from its first line of code (the target list reads its dialect registry):
+// a map of its own until SharpFuzz's fork server points the instrumentation at afl-fuzz's shared memory.
+UseLocalCoverageMap();
 if (args.Length == 0 || args[0] == "--list")
 {
     Console.WriteLine(string.Join('\n', FuzzTargets.All.Select(t => t.Name)));
@@ -36,8 +39,6 @@ if (target is null)
 
 if (args.Length > 1)
 {
-    // Outside afl-fuzz the instrumented gateway still writes its coverage somewhere: give it a map of its own.
-    UseLocalCoverageMap();
     var files = args[1..].SelectMany(path => Directory.Exists(path) ? Directory.GetFiles(path) : [path]).Order(StringComparer.Ordinal).ToList();
     foreach (var file in files)
     {
