@@ -135,6 +135,7 @@ internal static class DemoRunner
         {
             ["Glassbox:Upstreams:Anthropic:BaseUrl"] = upstream,
             ["Glassbox:Upstreams:OpenAI:BaseUrl"] = upstream,
+            ["Glassbox:Upstreams:Gemini:BaseUrl"] = upstream,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpGrpcEndpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_SERVICE_NAME"] = ServiceName,
@@ -251,7 +252,8 @@ internal static class DemoRunner
             .AppendLine(CultureInfo.InvariantCulture, $"  Gateway:        {gateway}   (point your client here)")
             .AppendLine(CultureInfo.InvariantCulture, $"                  export ANTHROPIC_BASE_URL={gateway}")
             .AppendLine(CultureInfo.InvariantCulture, $"                  export OPENAI_BASE_URL={gateway}/v1")
-            .AppendLine(CultureInfo.InvariantCulture, $"  Upstream:       simulated Anthropic/OpenAI API on {simulatorUri.ToString().TrimEnd('/')} (any API key works)")
+            .AppendLine(CultureInfo.InvariantCulture, $"                  new GoogleGenAI({{ httpOptions: {{ baseUrl: '{gateway}' }} }})   (Gemini SDKs)")
+            .AppendLine(CultureInfo.InvariantCulture, $"  Upstream:       simulated Anthropic/OpenAI/Gemini API on {simulatorUri.ToString().TrimEnd('/')} (any API key works)")
             .AppendLine(CultureInfo.InvariantCulture, $"  Trace viewer:   {viewer}/traces   (Aspire dashboard; OTLP/gRPC {dashboard.OtlpGrpcEndpoint.ToString().TrimEnd('/')})")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,

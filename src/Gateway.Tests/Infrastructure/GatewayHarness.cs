@@ -75,8 +75,10 @@ internal sealed class GatewayHarness : IAsyncDisposable
         {
             ["Glassbox:Upstreams:Anthropic:BaseUrl"] = upstream,
             ["Glassbox:Upstreams:OpenAI:BaseUrl"] = upstream,
+            ["Glassbox:Upstreams:Gemini:BaseUrl"] = upstream,
             ["Glassbox:Upstreams:Anthropic:TrustedCertificatePath"] = httpsUpstream ? ExportCertificate(simulator) : null,
             ["Glassbox:Upstreams:OpenAI:TrustedCertificatePath"] = httpsUpstream ? ExportCertificate(simulator) : null,
+            ["Glassbox:Upstreams:Gemini:TrustedCertificatePath"] = httpsUpstream ? ExportCertificate(simulator) : null,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:Glassbox"] = "Information",
         };

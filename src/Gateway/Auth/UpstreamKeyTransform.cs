@@ -20,7 +20,11 @@ internal sealed class UpstreamKeyTransform(string? apiKey, IApiFamily family) : 
         {
             foreach (var location in family.KeyLocations)
             {
-                if (location.Place != InboundKeyPlace.Query)
+                if (location.Place == InboundKeyPlace.Query)
+                {
+                    context.Query.Collection.Remove(location.Name); // the upstream's key goes in a header instead
+                }
+                else
                 {
                     proxyHeaders.Remove(location.Name);
                 }
@@ -28,10 +32,10 @@ internal sealed class UpstreamKeyTransform(string? apiKey, IApiFamily family) : 
         }
         else
         {
-            var headers = context.HttpContext.Request.Headers;
+            var request = context.HttpContext.Request;
             foreach (var location in family.KeyLocations)
             {
-                if (location.Place != InboundKeyPlace.Query && headers.ContainsKey(location.Name))
+                if (location.Place == InboundKeyPlace.Query ? request.Query.ContainsKey(location.Name) : request.Headers.ContainsKey(location.Name))
                 {
                     return default; // the caller's own key
                 }

@@ -27,13 +27,16 @@ internal sealed record CallEndInput(
     bool DrainExpired = false);
 
 /// <summary>What the body's observers said about errors and completion (a snapshot of <see cref="ResponseFacts"/>).</summary>
+/// <param name="DialectErrorType">The <c>ai.error.type</c> the call's dialect gives the provider's error type, when it knows it.</param>
 internal sealed record ProviderVerdict(
     string? ErrorBodyType = null,
     string? ErrorBodyMessage = null,
     string? StreamErrorType = null,
     string? StreamErrorMessage = null,
-    bool Completed = false)
+    bool Completed = false,
+    string? DialectErrorType = null)
 {
-    public static ProviderVerdict Of(ResponseFacts facts) =>
-        new(facts.ErrorBodyType, facts.ErrorBodyMessage, facts.StreamErrorType, facts.StreamErrorMessage, facts.Completed);
+    public static ProviderVerdict Of(ResponseFacts facts, Dialects.IApiDialect? dialect = null) =>
+        new(facts.ErrorBodyType, facts.ErrorBodyMessage, facts.StreamErrorType, facts.StreamErrorMessage, facts.Completed,
+            (facts.ErrorBodyType ?? facts.StreamErrorType) is { } type ? dialect?.ErrorType(type) : null);
 }

@@ -34,13 +34,13 @@ internal static class ErrorClassifier
 
         if (status is >= 400 and var code)
         {
-            var seed = FromProviderType(providerType) ?? FromStatus(code);
+            var seed = provider.DialectErrorType ?? FromProviderType(providerType) ?? FromStatus(code);
             return new CallError(seed, providerType ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture), message);
         }
 
         if (provider.StreamErrorType is { } streamError)
         {
-            return new CallError(FromProviderType(streamError) ?? ErrorTypes.ApiError, streamError, message);
+            return new CallError(provider.DialectErrorType ?? FromProviderType(streamError) ?? ErrorTypes.ApiError, streamError, message);
         }
 
         if (stream && bodyEnded && !provider.Completed)

@@ -8,4 +8,7 @@ public enum ApiFamily
 
     /// <summary><c>/v1/chat/completions</c> and <c>/v1/responses</c>.</summary>
     OpenAI,
+
+    /// <summary>Google's Gemini API: <c>/{v1beta|v1}/models/{model}:generateContent</c> and <c>:streamGenerateContent</c>.</summary>
+    Gemini,
 }

@@ -1,5 +1,6 @@
 using Glassbox.Gateway.Configuration;
 using Glassbox.Gateway.Dialects.Anthropic;
+using Glassbox.Gateway.Dialects.Gemini;
 using Glassbox.Gateway.Dialects.OpenAI;
 using Glassbox.Gateway.Dialects.OpenAI.Chat;
 using Glassbox.Gateway.Dialects.OpenAI.Responses;
@@ -15,7 +16,9 @@ internal static class ApiDialects
 
     public static OpenAIResponsesDialect OpenAIResponses => OpenAIResponsesDialect.Instance;
 
-    public static IReadOnlyList<IApiFamily> Families { get; } = [AnthropicFamily.Instance, OpenAIFamily.Instance];
+    public static GeminiDialect Gemini => GeminiDialect.Instance;
+
+    public static IReadOnlyList<IApiFamily> Families { get; } = [AnthropicFamily.Instance, OpenAIFamily.Instance, GeminiFamily.Instance];
 
     public static IEnumerable<IApiDialect> All => Families.SelectMany(f => f.Routes).Select(r => r.Dialect).OfType<IApiDialect>().Distinct();
 

@@ -45,6 +45,18 @@ internal interface IApiDialect
     /// <summary>The provider's raw counts as the semantic conventions count them (input with cache, output with reasoning).</summary>
     TokenUsage Usage(ResponseFacts facts);
 
+    /// <summary>
+    /// The <c>ai.error.type</c> of a provider error type this dialect alone uses (e.g. a <c>google.rpc.Code</c> name); null
+    /// leaves it to the shared table.
+    /// </summary>
+    string? ErrorType(string providerErrorType) => null;
+
+    /// <summary>The provider says how long to wait in the error body rather than (only) in <c>retry-after</c>.</summary>
+    bool RetryDelayInBody => false;
+
+    /// <summary>The wait an error body asks for before a retry (see <see cref="RetryDelayInBody"/>); null when it names none.</summary>
+    TimeSpan? RetryDelay(ReadOnlySpan<byte> errorBody) => null;
+
     /// <summary>The dialect's own start attributes beyond the common set (e.g. <c>openai.api.type</c>).</summary>
     void SetRequestTags(Activity activity)
     {

@@ -115,7 +115,7 @@ internal sealed class AiCallMiddleware(
             call.Tee?.Dispose();
             await WaitForObservationAsync(call);
             var conclusion = CallEnding.Decide(new CallEndInput(
-                call.Route.UpstreamName, call.Route.Upstream.Timeouts, call.Request.Stream, ProviderVerdict.Of(call.Response),
+                call.Route.UpstreamName, call.Route.Upstream.Timeouts, call.Request.Stream, ProviderVerdict.Of(call.Response, call.Dialect),
                 run.Rejection, run.LastAttempt, call.ClientAborted.IsCancellationRequested, run.TotalTimedOutInBackoff, run.Unhandled, run.DrainExpiredInBackoff));
             call.Conclude(conclusion);
             if (conclusion.Answer is { } answer && !context.Response.HasStarted && run.Unhandled is null)

@@ -16,6 +16,9 @@ namespace Glassbox.Gateway.Forwarding;
 /// <param name="captureChars">Cap of captured generated text; 0 when content capture is off.</param>
 internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadroom headroom, int maxObservedBodyBytes, TimeSpan idleTimeout, int captureChars) : ResponseTransform
 {
+    /// <summary>Largest error body read for a retry delay before deciding on a retry (Google's are a few hundred bytes).</summary>
+    private const int MaxRetryDelayBodyBytes = 64 * 1024;
+
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
         var call = context.HttpContext.Features.Get<AiCall>();
@@ -26,19 +29,53 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
         }
 
         var headersAt = time.GetTimestamp();
-        try
+        if (call.CurrentAttempt is { MayHoldBack: true } && call.Dialect.RetryDelayInBody
+            && RetryDecision.ShouldRetry((int)proxyResponse.StatusCode, proxyResponse.Headers)
+            && RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow()) is null)
         {
-            Observe(context, call, proxyResponse, headersAt);
-        }
-        finally
-        {
-            call.GatewayWorkTicks += time.GetTimestamp() - headersAt;
+            return ApplyWithBodyRetryDelayAsync(context, call, proxyResponse, headersAt);
         }
 
+        Apply(context, call, proxyResponse, headersAt, bodyRetryDelay: null);
         return default;
     }
 
-    private void Observe(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt)
+    /// <summary>A retryable answer whose wait is in its body (Gemini's <c>RetryInfo</c>): read the small body first, then decide.</summary>
+    private async ValueTask ApplyWithBodyRetryDelayAsync(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt)
+    {
+        TimeSpan? delay = null;
+        var content = proxyResponse.Content;
+        if (content.Headers.ContentLength is null or <= MaxRetryDelayBodyBytes)
+        {
+            try
+            {
+                // Buffered, the body can still be forwarded whole if the wait turns out too long to retry.
+                await content.LoadIntoBufferAsync(MaxRetryDelayBodyBytes, context.CancellationToken);
+                delay = call.Dialect.RetryDelay(await content.ReadAsByteArrayAsync(context.CancellationToken));
+            }
+            catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException)
+            {
+                // Too large or broken: no delay from the body. Only a held-back answer could have been read, and it is dropped anyway.
+            }
+        }
+
+        Apply(context, call, proxyResponse, headersAt, delay);
+    }
+
+    private void Apply(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt, TimeSpan? bodyRetryDelay)
+    {
+        var workStarted = time.GetTimestamp();
+        try
+        {
+            Observe(context, call, proxyResponse, headersAt, bodyRetryDelay);
+        }
+        finally
+        {
+            call.GatewayWorkTicks += time.GetTimestamp() - workStarted;
+        }
+    }
+
+    private void Observe(ResponseTransformContext context, AiCall call, HttpResponseMessage proxyResponse, long headersAt, TimeSpan? bodyRetryDelay)
     {
         var status = (int)proxyResponse.StatusCode;
         var attempt = call.CurrentAttempt;
@@ -61,7 +98,7 @@ internal sealed class ObserveResponseTransform(TimeProvider time, RateLimitHeadr
         {
             // A wait longer than Retry:MaxDelay (retry-after: 99999) is not worth holding the caller for:
             // the answer goes out at once, retry-after included, and the caller's SDK decides.
-            var retryAfter = RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow());
+            var retryAfter = bodyRetryDelay ?? RetryDecision.RetryAfter(proxyResponse.Headers, time.GetUtcNow());
             if (!(retryAfter > call.Route.Upstream.Retry.MaxDelay))
             {
                 // Nothing has reached the client yet: hold this answer back and let the attempt loop retry.

@@ -47,6 +47,13 @@ internal sealed class RouteTable
                 known[routeId] = new AiRoute(routeId, name, upstream, dialect, fullPath);
             }
 
+            foreach (var template in ApiDialects.Family(upstream.Api).ForwardedOnly)
+            {
+                var routeId = $"{name}:{template}";
+                routes.Add(Route(routeId, name, upstream.PathPrefix + template, upstream.PathPrefix, methods: null, order: 50));
+                known[routeId] = new AiRoute(routeId, name, upstream, null, upstream.PathPrefix + template);
+            }
+
             if (upstream.PathPrefix.Length > 0)
             {
                 var routeId = $"{name}:{DefaultRouteSuffix}";

@@ -137,7 +137,8 @@ internal static class RequestFactsReader
         return count;
     }
 
-    private static string[]? ReadStrings(ref Utf8JsonReader reader)
+    /// <summary>A string or an array of strings (stop sequences), each bounded; null when none.</summary>
+    public static string[]? ReadStrings(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {

@@ -25,6 +25,9 @@ internal sealed class ResponseFacts
     public long? CacheCreationInputTokens { get; set; }
     public long? ReasoningOutputTokens { get; set; }
 
+    /// <summary>Gemini <c>toolUsePromptTokenCount</c>: prompt tokens of tool results, billed as input beside the prompt's.</summary>
+    public long? ToolUsePromptTokens { get; set; }
+
     /// <summary>Timestamp of the first generated-content delta (streaming only).</summary>
     public long? FirstContentTimestamp { get; private set; }
     public long? LastContentTimestamp { get; private set; }
@@ -42,6 +45,9 @@ internal sealed class ResponseFacts
     /// <summary>Error object of a non-2xx JSON body (provider's <c>error.type</c> and <c>error.message</c>).</summary>
     public string? ErrorBodyType { get; set => field = TelemetryText.Name(value); }
     public string? ErrorBodyMessage { get; set => field = TelemetryText.Message(value); }
+
+    /// <summary>The wait an error's body asks for (Gemini <c>RetryInfo.retryDelay</c>, e.g. <c>30s</c>), for providers that send no <c>retry-after</c>.</summary>
+    public string? ErrorRetryAfter { get; set => field = TelemetryText.Name(value); }
 
     /// <summary>The dialect's terminal event was seen (<c>message_stop</c>, <c>[DONE]</c>, <c>response.completed</c>...), or a whole JSON body was parsed.</summary>
     public bool Completed { get; set; }

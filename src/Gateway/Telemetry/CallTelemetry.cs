@@ -221,7 +221,7 @@ internal sealed class CallTelemetry
                     activity.Put(Ai.ErrorStatus, call.StatusCode);
                 }
 
-                activity.Put(Ai.ErrorRetryAfter, call.RetryAfter);
+                activity.Put(Ai.ErrorRetryAfter, call.RetryAfter ?? facts.ErrorRetryAfter);
             }
         }
 

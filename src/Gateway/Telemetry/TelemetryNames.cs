@@ -6,6 +6,7 @@ internal static class TelemetryNames
     public const string ActivitySourceName = "Glassbox.Gateway";
     public const string MeterName = "Glassbox.Gateway";
     public const string OperationChat = "chat";
+    public const string OperationGenerateContent = "generate_content";
 
     /// <summary>OpenTelemetry GenAI semantic conventions (v1.41).</summary>
     public static class GenAI
