@@ -24,7 +24,9 @@ internal sealed record FactsSnapshot(
     string? ErrorBodyType,
     string? ErrorBodyMessage,
     bool Completed,
-    string? ObservationProblem)
+    string? ObservationProblem,
+    long? ToolUsePromptTokens = null,
+    string? ErrorRetryAfter = null)
 {
     public static FactsSnapshot Of(ResponseFacts f) => new(
         f.ResponseId,
@@ -45,5 +47,7 @@ internal sealed record FactsSnapshot(
         f.ErrorBodyType,
         f.ErrorBodyMessage,
         f.Completed,
-        f.ObservationProblem);
+        f.ObservationProblem,
+        f.ToolUsePromptTokens,
+        f.ErrorRetryAfter);
 }
