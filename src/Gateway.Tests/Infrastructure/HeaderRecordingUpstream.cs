@@ -14,6 +14,9 @@ internal sealed class HeaderRecordingUpstream : IAsyncDisposable
     /// <summary>Every request's headers, in arrival order (names lower-cased, repeated values joined as they arrived).</summary>
     public ConcurrentQueue<Dictionary<string, string>> Headers { get; } = new();
 
+    /// <summary>Every request's query string as it arrived (empty when none).</summary>
+    public ConcurrentQueue<string> Queries { get; } = new();
+
     private HeaderRecordingUpstream(WebApplication app) => _app = app;
 
     public Uri Uri { get; private set; } = null!;
@@ -27,6 +30,7 @@ internal sealed class HeaderRecordingUpstream : IAsyncDisposable
         app.MapPost("/{**path}", (HttpContext context) =>
         {
             var headers = context.Request.Headers;
+            upstream.Queries.Enqueue(context.Request.QueryString.Value ?? "");
             upstream.Headers.Enqueue(headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal));
             upstream._seen.Enqueue((headers.TryGetValue("x-api-key", out var key) ? key.ToString() : null,
                 headers.TryGetValue("Authorization", out var auth) ? auth.ToString() : null));
