@@ -16,7 +16,7 @@ public sealed class FuzzCrashRegressionTests
     public void EveryParser_CrashInput_NoException(string name)
     {
         var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "FuzzCorpus", "crashes", name));
-        foreach (var dialect in new IApiDialect[] { ApiDialects.AnthropicMessages, ApiDialects.OpenAIChatCompletions, ApiDialects.OpenAIResponses })
+        foreach (var dialect in ApiDialects.All)
         {
             dialect.ReadRequest(bytes, "", captureInput: true);
             foreach (var isEventStream in new[] { true, false })

@@ -22,6 +22,9 @@ public sealed class StreamObserverProperties
         { nameof(ApiDialects.OpenAIResponses), "openai-responses-text.sse" },
         { nameof(ApiDialects.OpenAIResponses), "openai-responses-failed.sse" },
         { nameof(ApiDialects.OpenAIResponses), "openai-responses-tools-incomplete.sse" },
+        { nameof(ApiDialects.Gemini), "gemini-thinking.sse" },
+        { nameof(ApiDialects.Gemini), "gemini-tools.sse" },
+        { nameof(ApiDialects.Gemini), "gemini-error.sse" },
     };
 
     [Theory]
@@ -39,14 +42,15 @@ public sealed class StreamObserverProperties
         }, iter: 400, print: t => HostileInput.Show(t.Item1));
     }
 
-    public static TheoryData<string> Dialects() => [nameof(ApiDialects.AnthropicMessages), nameof(ApiDialects.OpenAIChatCompletions), nameof(ApiDialects.OpenAIResponses)];
+    public static TheoryData<string> Dialects() =>
+        [nameof(ApiDialects.AnthropicMessages), nameof(ApiDialects.OpenAIChatCompletions), nameof(ApiDialects.OpenAIResponses), nameof(ApiDialects.Gemini)];
 
     [Theory]
     [MemberData(nameof(Dialects))]
     public void OnBytes_MutatedJsonBodyInAnyChunks_SameFactsAsFedWholeAndNeverThrows(string dialectName)
     {
         var dialect = ApiDialects.ByName(dialectName);
-        byte[][] seeds =
+        byte[][] seeds = dialectName == nameof(ApiDialects.Gemini) ? GeminiBodies() :
         [
             .. ObserverFeeding.SplitEvents(Recordings.Load(dialectName switch
             {
@@ -83,6 +87,17 @@ public sealed class StreamObserverProperties
             Assert.True(allocated < 64 * cap, $"{allocated} bytes allocated observing {bytes.Length} bytes under a {cap} B cap");
         }, iter: 30);
     }
+
+    /// <summary>Gemini's JSON bodies: the array streams (observed element by element), whole responses and an error.</summary>
+    private static byte[][] GeminiBodies() =>
+    [
+        Recordings.Load("gemini-text-array.json"),
+        Recordings.Load("gemini-blocked-array.json"),
+        .. System.Text.Encoding.UTF8.GetString(Recordings.Load("gemini-thinking.sse"))
+            .Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => System.Text.Encoding.UTF8.GetBytes(e["data: ".Length..])),
+        """{"error":{"code":429,"message":"Quota","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"30s"}]}}"""u8.ToArray(),
+    ];
 
     /// <summary>The JSON of a recorded SSE event (its <c>data:</c> line), a realistic whole body.</summary>
     private static byte[] DataOf(byte[] sseEvent)
