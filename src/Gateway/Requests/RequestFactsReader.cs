@@ -114,7 +114,8 @@ internal static class RequestFactsReader
         }
     }
 
-    private static int CountItems(ref Utf8JsonReader reader)
+    /// <summary>The items of an array (reader on its StartArray); a string is one item, anything else none.</summary>
+    public static int CountItems(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {

@@ -34,7 +34,7 @@ internal static class GeminiRequestReader
                 if (property.ValueTextEquals("contents"u8))
                 {
                     var start = (int)reader.TokenStartIndex;
-                    facts.MessageCount = CountItems(ref reader);
+                    facts.MessageCount = RequestFactsReader.CountItems(ref reader);
                     if (captureInput)
                     {
                         facts.CapturedInput = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
@@ -86,24 +86,6 @@ internal static class GeminiRequestReader
         return (collection == "tunedModels" ? "tunedModels/" + name : name, method);
     }
 
-    private static int CountItems(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            reader.Skip();
-            return 0;
-        }
-
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            count++;
-            reader.Skip();
-        }
-
-        return count;
-    }
-
     /// <summary>Tools the model may call: each function declaration, and each built-in tool (<c>googleSearch</c>, <c>codeExecution</c>...) as one.</summary>
     private static int CountTools(ref Utf8JsonReader reader)
     {
@@ -120,7 +102,7 @@ internal static class GeminiRequestReader
             {
                 var isDeclarations = reader.ValueTextEquals("functionDeclarations"u8);
                 reader.Read();
-                count += isDeclarations ? CountItems(ref reader) : 1;
+                count += isDeclarations ? RequestFactsReader.CountItems(ref reader) : 1;
                 if (!isDeclarations)
                 {
                     reader.Skip();
