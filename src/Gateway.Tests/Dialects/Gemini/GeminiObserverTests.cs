@@ -96,7 +96,7 @@ public sealed class GeminiObserverTests
     [InlineData("gemini-error.sse")]
     public void OnBytes_SseSplitAtEveryOffset_SameFacts(string recording)
     {
-        ObserverFeeding.AssertSameFactsAtEverySplit(Sse, Recordings.Load(recording));
+        ObserverAssertions.AssertSameFactsAtEverySplit(Sse, Recordings.Load(recording));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class GeminiObserverTests
     [InlineData("gemini-blocked-array.json")]
     public void OnBytes_JsonArraySplitAtEveryOffset_SameFacts(string recording)
     {
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(Json, Recordings.Load(recording));
+        var facts = ObserverAssertions.AssertSameFactsAtEverySplit(Json, Recordings.Load(recording));
 
         Assert.True(facts.Completed);
     }
@@ -171,7 +171,7 @@ public sealed class GeminiObserverTests
             }
             """;
 
-        var facts = ObserverFeeding.AssertSameFactsAtEverySplit(Json, Encoding.UTF8.GetBytes(body));
+        var facts = ObserverAssertions.AssertSameFactsAtEverySplit(Json, Encoding.UTF8.GetBytes(body));
 
         Assert.Equal("RESOURCE_EXHAUSTED", facts.ErrorBodyType);
         Assert.Equal("You exceeded your current quota {\"not\": [\"a brace\"]}", facts.ErrorBodyMessage);
