@@ -31,6 +31,12 @@ internal static class SeedCorpus
             }
         }
 
+        // Recorded whole bodies (Gemini's streamed JSON array among them).
+        foreach (var body in Files(Path.Combine(root, "src", "Gateway.Tests", "StreamObservation", "Recordings"), "*.json"))
+        {
+            yield return body;
+        }
+
         yield return new("anthropic-error-body", """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""u8.ToArray());
         yield return new("openai-error-body", """{"error":{"message":"Rate limit","type":"requests","param":null,"code":"rate_limit_exceeded"}}"""u8.ToArray());
     }
