@@ -68,6 +68,7 @@ PID_DASH=$!; PIDS+=("$PID_DASH")
 clean_env Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM \
   Glassbox__Upstreams__Anthropic__Retry__BaseDelay=00:00:00.05 Glassbox__Upstreams__OpenAI__Retry__BaseDelay=00:00:00.05 \
   Glassbox__Upstreams__Anthropic__CircuitBreaker__Enabled=false Glassbox__Upstreams__OpenAI__CircuitBreaker__Enabled=false \
+  Glassbox__Upstreams__Gemini__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__Gemini__Retry__BaseDelay=00:00:00.05 Glassbox__Upstreams__Gemini__CircuitBreaker__Enabled=false \
   Serilog__MinimumLevel__Default=Warning \
   ASPNETCORE_URLS=http://127.0.0.1:$P_GW OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$P_DASH_GRPC OTEL_SERVICE_NAME=glassbox-soak \
   dotnet "$GW_DLL" >"$WORK/gw.log" 2>&1 &

@@ -157,7 +157,7 @@ async Task RunAsync(Scenario scenario, int sequence)
     outcomes.AddOrUpdate(scenario.Name, _ => (1, ok ? 0 : 1), (_, o) => (o.Calls + 1, o.Unexpected + (ok ? 0 : 1)));
 }
 
-// Call spans ("chat …", kind client) of the gateway's service in the dashboard, by gen_ai.request.model.
+// Call spans ("chat …", "generate_content …"; kind client) of the gateway's service in the dashboard, by gen_ai.request.model.
 static async Task<Dictionary<string, long>> CallSpansAsync(Uri dashboard, string service)
 {
     var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -180,7 +180,7 @@ static async Task<Dictionary<string, long>> CallSpansAsync(Uri dashboard, string
 
             foreach (var span in scope.GetProperty("spans").EnumerateArray())
             {
-                if (span.GetProperty("kind").GetInt32() == 3 && span.GetProperty("name").GetString()!.StartsWith("chat", StringComparison.Ordinal))
+                if (span.GetProperty("kind").GetInt32() == 3 && IsCallSpanName(span.GetProperty("name").GetString()!))
                 {
                     var model = span.GetProperty("attributes").EnumerateArray()
                         .Where(a => a.GetProperty("key").GetString() == "gen_ai.request.model")
@@ -194,3 +194,6 @@ static async Task<Dictionary<string, long>> CallSpansAsync(Uri dashboard, string
 
     return counts;
 }
+
+static bool IsCallSpanName(string name) =>
+    name.StartsWith("chat ", StringComparison.Ordinal) || name.StartsWith("generate_content ", StringComparison.Ordinal);

@@ -8,6 +8,11 @@ internal sealed record Scenario(string Name, string Path, bool Stream, bool Inje
 {
     private const string Key = "sk-soak-not-a-real-key";
 
+    // Gemini names the model and the stream mode in the path; {model} is filled per scenario.
+    private const string GeminiGenerate = "v1beta/models/{model}:generateContent";
+    private const string GeminiStreamSse = "v1beta/models/{model}:streamGenerateContent?alt=sse";
+    private const string GeminiStreamArray = "v1beta/models/{model}:streamGenerateContent";
+
     /// <summary>Every dialect streamed and not, a retried 429, a final 429, cut streams, and clients that leave.</summary>
     public static readonly Scenario[] Mix =
     [
@@ -17,6 +22,12 @@ internal sealed record Scenario(string Name, string Path, bool Stream, bool Inje
         new("anthropic", "v1/messages", false, false, [], (s, b) => s == 200 && b.Contains("\"usage\"", StringComparison.Ordinal)),
         new("chat", "v1/chat/completions", false, false, [], (s, b) => s == 200 && b.Contains("\"usage\"", StringComparison.Ordinal)),
         new("responses", "v1/responses", false, false, [], (s, b) => s == 200 && b.Contains("\"usage\"", StringComparison.Ordinal)),
+        new("gemini stream", GeminiStreamSse, true, false, [], (s, b) => s == 200 && b.Contains("\"finishReason\"", StringComparison.Ordinal)),
+        new("gemini array stream", GeminiStreamArray, true, false, [], (s, b) => s == 200 && b.TrimEnd().EndsWith(']') && b.Contains("\"finishReason\"", StringComparison.Ordinal)),
+        new("gemini", GeminiGenerate, false, false, [], (s, b) => s == 200 && b.Contains("\"usageMetadata\"", StringComparison.Ordinal)),
+        new("gemini 429 then retried", GeminiStreamSse, true, false,
+            [("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-delay", "0.05s"), ("x-sim-fail-times", "1")],
+            (s, b) => s == 200 && b.Contains("\"finishReason\"", StringComparison.Ordinal)),
         new("429 then retried", "v1/messages", true, false,
             [("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-after-ms", "50"), ("x-sim-fail-times", "1")],
             (s, b) => s == 200 && b.Contains("message_stop", StringComparison.Ordinal)),
@@ -34,13 +45,15 @@ internal sealed record Scenario(string Name, string Path, bool Stream, bool Inje
     public HttpRequestMessage Request(int sequence)
     {
         var model = ModelOf(Name);
+        var path = Path.Replace("{model}", model, StringComparison.Ordinal);
         var body = Path switch
         {
             "v1/messages" => $$"""{"model":"{{model}}","max_tokens":64,"stream":{{(Stream ? "true" : "false")}},"messages":[{"role":"user","content":"soak"}]}""",
             "v1/chat/completions" => $$"""{"model":"{{model}}","stream":{{(Stream ? "true" : "false")}},"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"soak"}]}""",
-            _ => $$"""{"model":"{{model}}","stream":{{(Stream ? "true" : "false")}},"input":"soak"}""",
+            "v1/responses" => $$"""{"model":"{{model}}","stream":{{(Stream ? "true" : "false")}},"input":"soak"}""",
+            _ => """{"contents":[{"role":"user","parts":[{"text":"soak"}]}],"generationConfig":{"maxOutputTokens":64}}""",
         };
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
@@ -48,6 +61,10 @@ internal sealed record Scenario(string Name, string Path, bool Stream, bool Inje
         {
             request.Headers.Add("x-api-key", Key);
             request.Headers.Add("anthropic-version", "2023-06-01");
+        }
+        else if (path.StartsWith("v1beta/", StringComparison.Ordinal))
+        {
+            request.Headers.Add("x-goog-api-key", Key);
         }
         else
         {
