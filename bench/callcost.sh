@@ -112,7 +112,7 @@ allocated() { curl -s "http://127.0.0.1:$P_GW/metrics" | awk '/^dotnet_gc_heap_t
 non_streaming() { sb latency --n "$1" --warmup 0 >/dev/null; }
 streaming() { sb stream --concurrency 1 --streams "$1" --deltas "$DELTAS" --gap-ms 0 --warmup-streams 0 >/dev/null; }
 
-log "warm-up: $WARMUP non-streaming and $((WARMUP / 2)) streaming calls (tiered JIT reaches steady state)"
+log "warm-up: $WARMUP non-streaming and $((WARMUP / 2)) streaming calls (every method compiled, connections open)"
 non_streaming "$WARMUP" || true; streaming $((WARMUP / 2)) || true; non_streaming 200 || true; sleep 3
 kill -0 $PID_GW 2>/dev/null || { echo "the gateway exited during the warm-up; log:" >&2; tail -n 30 "$WORK/gw.log" >&2; exit 1; }
 
