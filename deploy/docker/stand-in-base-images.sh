@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds local stand-ins for the Dockerfile's base images, for machines that reach no image registry:
-#   $REGISTRY/dotnet/aspnet:$VERSION  Debian bookworm (debootstrap minbase + libssl3 + ca-certificates)
-#                                     + the .NET and ASP.NET Core runtimes of the local .NET install
-#   $REGISTRY/dotnet/sdk:$VERSION     the same + the local SDK + curl (the SDK images ship curl too)
-# Both define APP_UID and its non-root "app" user, as the official images do.
+#   $REGISTRY/dotnet/runtime-deps:$VERSION  Debian bookworm (debootstrap minbase + libssl3 + ca-certificates): what a
+#                                           self-contained (Native AOT) .NET program needs, no .NET at all
+#   $REGISTRY/dotnet/aspnet:$VERSION        the same + the .NET and ASP.NET Core runtimes of the local .NET install
+#   $REGISTRY/dotnet/sdk:$VERSION           the same + the local SDK + curl (the SDK images ship curl too)
+#                                           + clang and zlib1g-dev, which the Dockerfile would otherwise install
+#                                           for the Native AOT compiler
+# All define APP_UID and its non-root "app" user, as the official images do.
 #
 #   deploy/docker/stand-in-base-images.sh REGISTRY [VERSION]
 #   docker build --network host --build-arg DOTNET_IMAGE_REGISTRY=REGISTRY -t glassbox .
@@ -15,11 +18,15 @@ set -euo pipefail
 registry=${1:?usage: stand-in-base-images.sh REGISTRY [VERSION]}
 version=${2:-10.0}
 app_uid=1654   # the uid the official .NET images give their "app" user
+runtime_deps="$registry/dotnet/runtime-deps:$version"
 aspnet="$registry/dotnet/aspnet:$version"
 sdk="$registry/dotnet/sdk:$version"
+# Bumped whenever what the stand-ins contain changes, so that older stand-ins are rebuilt.
+standin_version=2
 
-if docker image inspect "$aspnet" >/dev/null 2>&1 && docker image inspect "$sdk" >/dev/null 2>&1; then
-  echo "stand-in base images present: $aspnet $sdk"
+present() { [ "$(docker image inspect -f '{{index .Config.Labels "glassbox.stand-in"}}' "$1" 2>/dev/null)" = "$standin_version" ]; }
+if present "$runtime_deps" && present "$aspnet" && present "$sdk"; then
+  echo "stand-in base images present: $runtime_deps $aspnet $sdk"
   exit 0
 fi
 
@@ -52,21 +59,27 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   grep -q "BEGIN CERTIFICATE" "$rootfs/etc/ssl/certs/ca-certificates.crt"
 fi
 
+env_changes=(--change "ENV APP_UID=$app_uid" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
+  --change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true"
+  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  --change "LABEL glassbox.stand-in=$standin_version")
+
+# The runtime-deps image: the operating system libraries only.
+tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" - "$runtime_deps" >/dev/null
+echo "built $runtime_deps"
+
 # The runtime image: the .NET host and shared frameworks only.
 mkdir -p "$rootfs/usr/share/dotnet"
 cp -a "$dotnet_root"/dotnet "$dotnet_root"/host "$dotnet_root"/shared "$dotnet_root"/LICENSE.txt "$rootfs/usr/share/dotnet/"
 ln -s /usr/share/dotnet/dotnet "$rootfs/usr/bin/dotnet"
 # No libicu in these stand-ins (the official images ship it): .NET runs in globalization-invariant mode.
-env_changes=(--change "ENV APP_UID=$app_uid" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
-  --change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true"
-  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 tar -C "$rootfs" -cf - . | docker import "${env_changes[@]}" - "$aspnet" >/dev/null
 echo "built $aspnet"
 
-# The SDK image: everything of the local install, plus curl.
+# The SDK image: everything of the local install, plus curl, and clang + zlib1g-dev for Native AOT publishing.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 echo "deb $mirror bookworm main" >"$rootfs/etc/apt/sources.list"
-chroot "$rootfs" apt-get -qq update >"$work/apt.log" 2>&1 && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends curl >>"$work/apt.log" 2>&1 \
+chroot "$rootfs" apt-get -qq update >"$work/apt.log" 2>&1 && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends curl clang zlib1g-dev >>"$work/apt.log" 2>&1 \
   || { tail -n 30 "$work/apt.log" >&2; exit 1; }
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 : >"$rootfs/etc/resolv.conf"

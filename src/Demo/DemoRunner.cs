@@ -163,7 +163,7 @@ internal static class DemoRunner
             // Log records carry the rendered message (not only the template), as the dashboard's log view expects.
             builder.Services.Configure<OpenTelemetryLoggerOptions>(logging => logging.IncludeFormattedMessage = true);
 
-            // Serilog already writes every line to the console; keep the default console provider from repeating it.
+            // The gateway writes every line to the console itself; keep the default console provider from repeating it.
             foreach (var console in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
             {
                 builder.Services.Remove(console);

@@ -4,11 +4,11 @@ using Glassbox.Gateway.Dialects;
 using Glassbox.Gateway.Forwarding;
 using Glassbox.Gateway.Ingress;
 using Glassbox.Gateway.Lifecycle;
+using Glassbox.Gateway.Logging;
 using Glassbox.Gateway.Pricing;
 using Glassbox.Gateway.Telemetry;
 using Glassbox.Gateway.Telemetry.Prometheus;
 using Microsoft.Extensions.Options;
-using Serilog;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Glassbox.Gateway;
@@ -16,7 +16,7 @@ namespace Glassbox.Gateway;
 /// <summary>Composition root: the gateway as a <see cref="WebApplication"/>, for Program and for tests.</summary>
 public static class GatewayApp
 {
-    /// <summary>Defaults below appsettings.json, environment variables and the command line.</summary>
+    /// <summary>Defaults below appsettings.json, environment variables and the command line (log levels: <see cref="LogLevelSettings"/>).</summary>
     private static readonly Dictionary<string, string?> Defaults = new(BuiltInUpstreams())
     {
         ["Glassbox:DefaultUpstream"] = "Anthropic",
@@ -65,7 +65,6 @@ public static class GatewayApp
 
         builder.Services.AddOptions<GlassboxOptions>()
             .BindConfiguration(GlassboxOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GlassboxOptions>, GlassboxOptionsValidator>();
         var relayGuard = new AnonymousRelayGuard(ListenAddresses.From(builder.Configuration));
@@ -91,8 +90,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayInstrumentation>();
         builder.Services.AddOptions<Telemetry.Cardinality.MetricDimensionOptions>()
             .BindConfiguration(Telemetry.Cardinality.MetricDimensionOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Telemetry.Cardinality.MetricDimensionOptions>, Telemetry.Cardinality.MetricDimensionOptionsValidator>();
         builder.Services.AddSingleton(services => new Telemetry.Cardinality.DimensionLimits(
             services.GetRequiredService<IOptions<Telemetry.Cardinality.MetricDimensionOptions>>().Value.MaxValuesPerDimension,
             services.GetRequiredService<GatewayInstrumentation>().DimensionOverflow));
@@ -105,17 +104,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<IProxyConfigProvider, RouteTableConfigProvider>();
         builder.Services.AddReverseProxy().AddTransforms(AddCallTransforms);
 
-        // Serilog writes the console; the default console provider would print every line twice.
-        // preserveStaticLogger: each gateway logs through its own logger, not the process-wide Log.Logger
-        // (otherwise gateways in one process write to the last one's providers, and disposing one silences all).
-        builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((services, serilog) => serilog
-                .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext()
-                .Enrich.With<Telemetry.Redaction.QueryKeyRedactingEnricher>()
-                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
-            preserveStaticLogger: true,
-            writeToProviders: true);
+        // One rendering per line, the console write off the request path, key query parameters redacted first (Logging/).
+        builder.AddGlassboxLogging();
 
         configure?.Invoke(builder);
 

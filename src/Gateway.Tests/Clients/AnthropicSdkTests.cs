@@ -48,6 +48,11 @@ public sealed class AnthropicSdkTests : IAsyncLifetime
         Assert.Equal(InputTokens, message.Usage.InputTokens);
         Assert.Equal(OutputTokens, message.Usage.OutputTokens);
 
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "anthropic", model, stream: false);
         Assert.Equal(message.ID, span.GetTagItem("gen_ai.response.id"));
@@ -95,6 +100,11 @@ public sealed class AnthropicSdkTests : IAsyncLifetime
         Assert.Equal(InputTokens, inputTokens);
         Assert.Equal(OutputTokens, outputTokens);
         Assert.NotNull(clientTtft);
+
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
 
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "anthropic", model, stream: true);

@@ -49,6 +49,11 @@ public sealed class OpenAIChatSdkTests : IAsyncLifetime
         Assert.Equal(CachedTokens, completion.Usage.InputTokenDetails.CachedTokenCount);
         Assert.Equal(OutputTokens, completion.Usage.OutputTokenCount);
 
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "openai", model, stream: false);
         Assert.Equal(completion.Id, span.GetTagItem("gen_ai.response.id"));
@@ -93,6 +98,11 @@ public sealed class OpenAIChatSdkTests : IAsyncLifetime
         Assert.Equal(InputTokens, usage.InputTokenCount);
         Assert.Equal(OutputTokens, usage.OutputTokenCount);
         Assert.NotNull(clientTtft);
+
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
 
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "openai", model, stream: true);

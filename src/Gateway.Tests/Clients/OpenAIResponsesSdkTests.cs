@@ -45,6 +45,11 @@ public sealed class OpenAIResponsesSdkTests : IAsyncLifetime
         Assert.Equal(InputTokens, response.Usage.InputTokenCount);
         Assert.Equal(OutputTokens, response.Usage.OutputTokenCount);
 
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "openai", model, stream: false);
         Assert.Equal("responses", span.GetTagItem("openai.api.type"));
@@ -84,6 +89,11 @@ public sealed class OpenAIResponsesSdkTests : IAsyncLifetime
         Assert.Equal(InputTokens, completed.Usage.InputTokenCount);
         Assert.Equal(OutputTokens, completed.Usage.OutputTokenCount);
         Assert.NotNull(clientTtft);
+
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
 
         var span = await _harness.WaitForCallSpanAsync(model);
         CallSpanAssert.SucceededCall(span, "openai", model, stream: true);

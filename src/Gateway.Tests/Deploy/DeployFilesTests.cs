@@ -140,11 +140,12 @@ public sealed partial class DeployFilesTests
         Assert.Contains("/dotnet/sdk:", stages[0].Image, StringComparison.Ordinal);
 
         var final = stages[^1];
-        Assert.Contains("/dotnet/aspnet:", final.Image, StringComparison.Ordinal);
+        // A Native AOT executable: operating system libraries only, no .NET runtime, started without a shell.
+        Assert.Contains("/dotnet/runtime-deps:", final.Image, StringComparison.Ordinal);
         Assert.Contains(final.Instructions, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal));
         Assert.Contains(final.Instructions, i => i.Keyword == "ENV" && i.Arguments == "ASPNETCORE_URLS=http://+:8080");
         Assert.Contains(final.Instructions, i => i.Keyword == "EXPOSE" && i.Arguments == "8080");
-        Assert.Contains(final.Instructions, i => i.Keyword == "ENTRYPOINT" && i.Arguments.Contains("Glassbox.Gateway.dll", StringComparison.Ordinal));
+        Assert.Contains(final.Instructions, i => i.Keyword == "ENTRYPOINT" && i.Arguments == "[\"/app/Glassbox.Gateway\"]");
 
         foreach (var stage in stages.Where(s => s.Name is "gateway" or "simulator"))
         {

@@ -17,12 +17,13 @@ namespace Glassbox.Gateway.Tests.Deploy;
 public sealed class DockerImageTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Dockerfile_BaseImages_AreTheDotnetSdkAndAspnetImages()
+    public void Dockerfile_BaseImages_AreTheSdkAndForTheGatewayOnlyRuntimeDeps()
     {
         var images = DockerEnvironment.DockerfileBaseImages();
-        Assert.Equal(2, images.Count);
+        Assert.Equal(3, images.Count);
         Assert.EndsWith("/dotnet/sdk:10.0", images[0], StringComparison.Ordinal);
-        Assert.EndsWith("/dotnet/aspnet:10.0", images[1], StringComparison.Ordinal);
+        Assert.EndsWith("/dotnet/aspnet:10.0", images[1], StringComparison.Ordinal); // the simulator
+        Assert.EndsWith("/dotnet/runtime-deps:10.0", images[2], StringComparison.Ordinal); // the gateway: no .NET runtime
     }
 
     [DockerFact]
@@ -40,7 +41,9 @@ public sealed class DockerImageTests(ITestOutputHelper output)
         await ContainerRun.WaitForHttpAsync(gateway, new Uri($"http://127.0.0.1:{gatewayPort}/healthz"));
         await ContainerRun.WaitForHttpAsync(simulator, new Uri($"http://127.0.0.1:{simulatorPort}/_sim/stats"));
 
-        Assert.NotEqual("0", (await DockerCli.RunAsync("exec", gateway.Name, "id", "-u")).Trimmed);
+        // Read from the host: the gateway image needs no shell or tools inside.
+        Assert.NotEqual("0", await gateway.ProcessUidAsync());
+        Assert.Equal("[/app/Glassbox.Gateway]", (await DockerCli.RunAsync("image", "inspect", "-f", "{{.Config.Entrypoint}}", ContainerImages.Gateway)).Trimmed);
         Assert.NotEqual("0", (await DockerCli.RunAsync("exec", simulator.Name, "id", "-u")).Trimmed);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}/") };
         Assert.Equal("ok", await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));

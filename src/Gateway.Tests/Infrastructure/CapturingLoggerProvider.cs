@@ -1,17 +1,25 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
 
 namespace Glassbox.Gateway.Tests.Infrastructure;
 
-/// <summary>Keeps every formatted log line and its structured values, to search what the gateway logged.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>
+/// Keeps every formatted log line and its structured values, to search what the gateway logged: as a logging provider
+/// (what a component logs), or as a processor in the gateway's OpenTelemetry log pipeline (what the console and the
+/// OTLP exporter receive, redaction applied).
+/// </summary>
+internal sealed class CapturingLoggerProvider : BaseProcessor<LogRecord>, ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    public void Dispose()
+    public override void OnEnd(LogRecord data)
     {
+        var values = data.Attributes is { } pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+        Lines.Enqueue($"{data.LogLevel} {data.CategoryName} [{data.EventId.Name}] {data.FormattedMessage} {values} {data.Exception}");
     }
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger

@@ -48,10 +48,18 @@ internal sealed class ContainerRun : IAsyncDisposable
     /// <summary>Resident memory of the container's main process, read from the host's /proc.</summary>
     public async Task<double> RssMebibytesAsync()
     {
+        var kilobytes = (await StatusFieldAsync("VmRSS:"))[0];
+        return long.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Real user id of the container's main process, read from the host's /proc (no tool inside needed).</summary>
+    public async Task<string> ProcessUidAsync() => (await StatusFieldAsync("Uid:"))[0];
+
+    private async Task<string[]> StatusFieldAsync(string field)
+    {
         var pid = (await DockerCli.RunAsync("inspect", "-f", "{{.State.Pid}}", Name)).Trimmed;
         var status = await File.ReadAllLinesAsync($"/proc/{pid}/status");
-        var kilobytes = status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        return long.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024.0;
+        return status.Single(l => l.StartsWith(field, StringComparison.Ordinal)).Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1..];
     }
 
     public async ValueTask DisposeAsync() => await DockerCli.RemoveAsync(Name);

@@ -11,25 +11,36 @@ namespace Glassbox.Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// A simulated upstream and a gateway pointed at it, both on real loopback sockets, with the
-/// gateway's spans, metrics and log lines captured in memory.
+/// gateway's spans, metrics and log lines captured in memory. With <see cref="GatewayProcess.ExternalBinaryVariable"/>
+/// set, the gateway is that published executable in its own process instead (settings passed as environment
+/// variables); nothing is captured in memory then (<see cref="InProcess"/> is false): tests that read spans, metrics,
+/// logs or services carry <see cref="InProcessOnly"/> or check <see cref="InProcess"/> first.
 /// </summary>
 internal sealed class GatewayHarness : IAsyncDisposable
 {
+    /// <summary>Trait (name and value) of tests that need the in-process gateway; the run against the published binary leaves them out.</summary>
+    public const string InProcessOnly = "InProcessOnly";
+
     private readonly WebApplication _simulator;
-    private readonly WebApplication _gateway;
+    private readonly WebApplication? _gateway;
+    private readonly GatewayProcess? _process;
     private readonly MeterProvider? _meterProvider;
 
-    private GatewayHarness(WebApplication simulator, Uri simulatorUri, WebApplication gateway, Uri gatewayUri, SpanCollector spans, List<Metric> metrics, CapturingLoggerProvider logs)
+    private GatewayHarness(WebApplication simulator, Uri simulatorUri, WebApplication? gateway, GatewayProcess? process, Uri gatewayUri, SpanCollector spans, List<Metric> metrics, CapturingLoggerProvider logs)
     {
         _simulator = simulator;
         _gateway = gateway;
+        _process = process;
         SimulatorUri = simulatorUri;
         GatewayUri = gatewayUri;
         Spans = spans;
         Metrics = metrics;
         Logs = logs;
-        _meterProvider = gateway.Services.GetService<MeterProvider>();
+        _meterProvider = gateway?.Services.GetService<MeterProvider>();
     }
+
+    /// <summary>The gateway runs in this process: its spans, metrics, logs and services can be read.</summary>
+    public bool InProcess => _gateway is not null;
 
     /// <summary>Stands for the simulator's base address in a gateway setting's value.</summary>
     public const string SimulatorPlaceholder = "{simulator}";
@@ -41,7 +52,13 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public SpanCollector Spans { get; }
     public List<Metric> Metrics { get; }
     public CapturingLoggerProvider Logs { get; }
-    public IServiceProvider GatewayServices => _gateway.Services;
+    public IServiceProvider GatewayServices => Gateway.Services;
+
+    /// <summary>What the published executable printed (empty for the in-process gateway, whose lines are in <see cref="Logs"/>).</summary>
+    public string ProcessOutput => _process?.Output ?? "";
+
+    private WebApplication Gateway => _gateway ?? throw new InvalidOperationException(
+        $"This test reads the gateway's in-process state, which a gateway started from {GatewayProcess.ExternalBinaryVariable} does not have: give it [Trait(\"{InProcessOnly}\", \"true\")] or check InProcess.");
     public IServiceProvider SimulatorServices => _simulator.Services;
 
     public static async Task<GatewayHarness> StartAsync(
@@ -88,9 +105,18 @@ internal sealed class GatewayHarness : IAsyncDisposable
             settings[key] = value?.Replace(SimulatorPlaceholder, upstream, StringComparison.Ordinal);
         }
 
+        if (GatewayProcess.ExternalBinary is not null)
+        {
+            // As an operator passes settings to a container: environment variables, '__' for ':'.
+            var environment = settings.Where(s => s.Value is not null).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+            var process = await GatewayProcess.StartAsync(environment);
+            return new GatewayHarness(simulator, simulatorUri, null, process, process.BaseAddress, spans, metrics, logs);
+        }
+
         var gateway = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], settings: settings, configure: builder =>
         {
-            builder.Logging.AddProvider(logs);
+            // In the gateway's log pipeline after the redaction, as the console and OTLP see each record.
+            builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(logs));
             // Behind the sampling filter, next to where the OTLP exporter would be: it sees what OTLP would export.
             if (exportSpans)
             {
@@ -110,7 +136,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             }
         }
 
-        return new GatewayHarness(simulator, simulatorUri, gateway, gatewayUri, spans, metrics, logs);
+        return new GatewayHarness(simulator, simulatorUri, gateway, null, gatewayUri, spans, metrics, logs);
     }
 
     /// <summary>Writes the simulator's self-signed certificate where the gateway can be told to trust it.</summary>
@@ -142,6 +168,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>The call span ("chat {model}") for a model name unique to the test, once it has ended.</summary>
     public async Task<Activity> WaitForCallSpanAsync(string model, TimeSpan? timeout = null)
     {
+        _ = Gateway;
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -163,6 +190,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>The call span of a response, found through its <c>traceresponse</c> header.</summary>
     public async Task<Activity> CallSpanOfAsync(HttpResponseMessage response)
     {
+        _ = Gateway;
         var traceId = ActivityTraceId.CreateFromString(response.Headers.GetValues("traceresponse").Single().AsSpan(3, 32));
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -184,12 +212,14 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public IReadOnlyList<Activity> SpansOfTrace(ActivityTraceId traceId)
     {
+        _ = Gateway;
         return Spans.Ended.Where(s => s.TraceId == traceId).ToList();
     }
 
     /// <summary>Collects metrics now and returns the points of one instrument for one model.</summary>
     public IReadOnlyList<MetricPoint> MetricPoints(string instrument, string model)
     {
+        _ = Gateway;
         WaitForCallLogLine(model);
         _meterProvider?.ForceFlush();
         var points = new List<MetricPoint>();
@@ -241,6 +271,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>Collects metrics now and sums the points of one counter (0 when none), optionally only those with one tag value.</summary>
     public long CounterTotal(string instrument, (string Key, string Value)? tag = null)
     {
+        _ = Gateway;
         _meterProvider?.ForceFlush();
         lock (Metrics)
         {
@@ -271,6 +302,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>The last exported value of a gauge for one upstream and kind, or null.</summary>
     public long? GaugeValue(string instrument, string upstream, string kind)
     {
+        _ = Gateway;
         _meterProvider?.ForceFlush();
         lock (Metrics)
         {
@@ -297,21 +329,41 @@ internal sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>Shuts the gateway down as SIGTERM would (the host's StopAsync: drain, flush).</summary>
-    public Task StopGatewayAsync() => _gateway.StopAsync();
+    public async Task StopGatewayAsync()
+    {
+        if (_process is not null)
+        {
+            _process.Terminate();
+            await _process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            return;
+        }
+
+        await Gateway.StopAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _gateway.StopAsync();
-        // Into the suite's record (Telemetry/SuiteSecretsAuditTests): metrics while the provider still holds them.
-        _meterProvider?.ForceFlush();
-        lock (Metrics)
+        if (_gateway is not null)
         {
-            TelemetryRecord.Suite.AddMetrics(Metrics);
+            await _gateway.StopAsync();
+            // Into the suite's record (Telemetry/SuiteSecretsAuditTests): metrics while the provider still holds them.
+            _meterProvider?.ForceFlush();
+            lock (Metrics)
+            {
+                TelemetryRecord.Suite.AddMetrics(Metrics);
+            }
+
+            TelemetryRecord.Suite.AddSpans(Spans.Ended);
+            await _gateway.DisposeAsync();
+            TelemetryRecord.Suite.AddLogLines($"the gateway at {GatewayUri}", Logs.Lines);
         }
 
-        TelemetryRecord.Suite.AddSpans(Spans.Ended);
-        await _gateway.DisposeAsync();
-        TelemetryRecord.Suite.AddLogLines($"the gateway at {GatewayUri}", Logs.Lines);
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+            TelemetryRecord.Suite.AddLogLines($"the gateway process at {GatewayUri}", _process.Lines);
+        }
+
         await _simulator.StopAsync();
         await _simulator.DisposeAsync();
     }

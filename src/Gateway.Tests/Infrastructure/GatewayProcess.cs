@@ -7,8 +7,9 @@ using Glassbox.Gateway.Tests.Infrastructure.Audit;
 namespace Glassbox.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// The gateway as its own process (<c>dotnet Glassbox.Gateway.dll</c> from the build output), as an operator runs it:
-/// real signals, real exit code, real host shutdown. Output lines are kept for assertions and diagnostics.
+/// The gateway as its own process (<c>dotnet Glassbox.Gateway.dll</c> from the build output, or the published executable
+/// named by <see cref="ExternalBinaryVariable"/>), as an operator runs it: real signals, real exit code, real host
+/// shutdown. Output lines are kept for assertions and diagnostics.
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
@@ -24,6 +25,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>Path of a published gateway executable (the Native AOT build): every gateway process runs it instead.</summary>
+    public const string ExternalBinaryVariable = "GLASSBOX_GATEWAY_BINARY";
+
+    /// <summary>The published executable the tests run against, or null for the build output next to the tests.</summary>
+    public static string? ExternalBinary => Environment.GetEnvironmentVariable(ExternalBinaryVariable) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
 
     public Uri BaseAddress { get; }
 
@@ -51,12 +58,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public static async Task<GatewayProcess> StartAsync(IDictionary<string, string> environment)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [AssemblyPath, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(AssemblyPath)!,
-        };
+        var binary = ExternalBinary;
+        var start = binary is null
+            ? new ProcessStartInfo("dotnet", [AssemblyPath, "--urls", $"http://127.0.0.1:{port}"])
+            : new ProcessStartInfo(binary, ["--urls", $"http://127.0.0.1:{port}"]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = Path.GetDirectoryName(binary ?? AssemblyPath)!;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -4,6 +4,8 @@ using Glassbox.Gateway.Tests.Infrastructure;
 namespace Glassbox.Gateway.Tests.Phases;
 
 /// <summary>"Where did the 14 seconds go": each phase of a call is its own span with real times.</summary>
+// Phase spans are read from the in-process gateway; the published executable's spans are checked over OTLP (OtlpExportTests).
+[Trait(GatewayHarness.InProcessOnly, "true")]
 public sealed class PhaseSpanTests : IAsyncLifetime
 {
     private GatewayHarness _harness = null!;

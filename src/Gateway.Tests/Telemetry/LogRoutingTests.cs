@@ -29,7 +29,8 @@ public sealed class LogRoutingTests
         var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Warning" });
-            builder.Logging.AddProvider(provider);
+            // Owned by the gateway's container, as the OpenTelemetry provider is: disposed with the gateway.
+            builder.Services.AddSingleton<ILoggerProvider>(_ => provider);
         });
         await app.StartAsync();
         return app;

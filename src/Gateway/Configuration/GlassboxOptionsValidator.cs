@@ -2,18 +2,37 @@ using Microsoft.Extensions.Options;
 
 namespace Glassbox.Gateway.Configuration;
 
-/// <summary>Checks what data annotations cannot: each upstream and the cross-references between them.</summary>
+/// <summary>Every rule of the <c>Glassbox</c> section: the limits, each upstream and the cross-references between them.</summary>
 internal sealed class GlassboxOptionsValidator : IValidateOptions<GlassboxOptions>
 {
     public ValidateOptionsResult Validate(string? name, GlassboxOptions options)
     {
         var failures = new List<string>();
+        if (options.MaxRequestBodyBytes < GlassboxOptions.MinRequestBodyBytes)
+        {
+            failures.Add($"Glassbox:MaxRequestBodyBytes must be at least {GlassboxOptions.MinRequestBodyBytes} (was {options.MaxRequestBodyBytes}).");
+        }
+
+        if (options.MaxObservedBodyBytes is < StreamObservation.ObservationLimits.MinDocumentBytes or > GlassboxOptions.MaxObservedBodyBytesLimit)
+        {
+            failures.Add($"Glassbox:MaxObservedBodyBytes must be between {StreamObservation.ObservationLimits.MinDocumentBytes} and {GlassboxOptions.MaxObservedBodyBytesLimit} (was {options.MaxObservedBodyBytes}).");
+        }
+
+        if (options.MaxCapturedContentChars is < 0 or > GlassboxOptions.MaxCapturedContentCharsLimit)
+        {
+            failures.Add($"Glassbox:MaxCapturedContentChars must be between 0 and {GlassboxOptions.MaxCapturedContentCharsLimit} (was {options.MaxCapturedContentChars}).");
+        }
+
         if (options.Upstreams.Count == 0)
         {
             failures.Add("Glassbox:Upstreams must name at least one upstream.");
         }
 
-        if (!options.Upstreams.ContainsKey(options.DefaultUpstream))
+        if (string.IsNullOrWhiteSpace(options.DefaultUpstream))
+        {
+            failures.Add("Glassbox:DefaultUpstream is required.");
+        }
+        else if (!options.Upstreams.ContainsKey(options.DefaultUpstream))
         {
             failures.Add($"Glassbox:DefaultUpstream '{options.DefaultUpstream}' is not one of Glassbox:Upstreams.");
         }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Glassbox.Gateway.Resilience;
 
 namespace Glassbox.Gateway.Configuration;
@@ -7,11 +6,9 @@ namespace Glassbox.Gateway.Configuration;
 public sealed class UpstreamOptions
 {
     /// <summary>Scheme, host and optional port (and base path) of the provider, e.g. <c>https://ezaiapi.com</c>.</summary>
-    [Required]
     public Uri? BaseUrl { get; set; }
 
     /// <summary>Value of <c>gen_ai.provider.name</c> / <c>ai.provider</c>, e.g. <c>anthropic</c>.</summary>
-    [Required]
     public string Provider { get; set; } = "";
 
     /// <summary>The API this upstream speaks; its AI routes follow from it.</summary>

@@ -1,12 +1,9 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Glassbox.Gateway.Resilience;
 
 /// <summary>Retries of one upstream, made before any response byte reached the client.</summary>
 public sealed class RetryOptions
 {
     /// <summary>Retries after the first attempt (0 turns retrying off).</summary>
-    [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First backoff; doubles per retry, with jitter, when the upstream gives no <c>retry-after</c>.</summary>

@@ -28,12 +28,12 @@ internal static class OpenTelemetrySetup
         OpenTelemetry.Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
         builder.Services.AddOptions<SamplingOptions>()
             .BindConfiguration(SamplingOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SamplingOptions>, SamplingOptionsValidator>();
         builder.Services.AddOptions<MetricsEndpointOptions>()
             .BindConfiguration(MetricsEndpointOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MetricsEndpointOptions>, MetricsEndpointOptionsValidator>();
         var scrape = configuration.GetSection(MetricsEndpointOptions.SectionName).Get<MetricsEndpointOptions>() ?? new MetricsEndpointOptions();
         // A malformed path is reported by the options validation at start; until then it just isn't filtered.
         PathString[] probes = [Lifecycle.ProbeEndpoints.Liveness, Lifecycle.ProbeEndpoints.Readiness];

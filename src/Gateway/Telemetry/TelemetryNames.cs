@@ -163,6 +163,7 @@ internal static class TelemetryNames
         public const string MetricOutputTokenRate = "glassbox.output_token_rate";
         public const string MetricPriceFileErrors = "glassbox.price_file.errors";
         public const string MetricUsageInjectionDisabled = "glassbox.usage_injection.disabled";
+        public const string MetricLogsDropped = "glassbox.logs.dropped";
 
         /// <summary>Chat streams without <c>include_usage</c>: whether the gateway asked the upstream for usage (and hid it from the client).</summary>
         public const string UsageInjected = "glassbox.usage_injected";

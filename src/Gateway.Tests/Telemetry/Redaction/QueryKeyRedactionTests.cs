@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Glassbox.Gateway.Telemetry.Redaction;
-using Serilog.Events;
-using Serilog.Parsing;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
 
 namespace Glassbox.Gateway.Tests.Telemetry.Redaction;
 
@@ -52,21 +52,25 @@ public sealed class QueryKeyRedactionTests
     }
 
     [Fact]
-    public void Enrich_LogEventWithKeyInStringAndUriProperties_RenderedMessageHoldsNoKey()
+    public void OnEnd_LogRecordWithKeyInStringAndUriValues_MessageAndAttributesHoldNoKey()
     {
-        var template = new MessageTemplateParser().Parse("Request starting {Path}{QueryString} to {Target}");
-        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, template,
-        [
-            new LogEventProperty("Path", new ScalarValue("/v1beta/models/m:generateContent")),
-            new LogEventProperty("QueryString", new ScalarValue("?key=AIza-secret&alt=sse")),
-            new LogEventProperty("Target", new ScalarValue(new Uri("https://upstream/x?key=AIza-secret"))),
-        ]);
+        var captured = new Infrastructure.CapturingLoggerProvider();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(options =>
+        {
+            options.IncludeFormattedMessage = true;
+            options.AddProcessor(new QueryKeyRedactingLogProcessor());
+            options.AddProcessor(captured);
+        })))
+        {
+            factory.CreateLogger("Microsoft.AspNetCore.Hosting").LogInformation("Request starting {Path}{QueryString} to {Target} for {Model}",
+                "/v1beta/models/m:generateContent", "?key=AIza-secret&alt=sse", new Uri("https://upstream/x?key=AIza-secret"), "gemini-2.5-flash");
+        }
 
-        new QueryKeyRedactingEnricher().Enrich(logEvent, null!);
-
-        var rendered = logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.DoesNotContain("AIza-secret", rendered, StringComparison.Ordinal);
-        Assert.Contains("?key=Redacted&alt=sse", rendered, StringComparison.Ordinal);
-        Assert.Contains("https://upstream/x?key=Redacted", rendered, StringComparison.Ordinal);
+        var line = Assert.Single(captured.Lines);
+        Assert.DoesNotContain("AIza-secret", line, StringComparison.Ordinal);
+        Assert.Contains("Request starting /v1beta/models/m:generateContent?key=Redacted&alt=sse to https://upstream/x?key=Redacted for gemini-2.5-flash", line, StringComparison.Ordinal);
+        Assert.Contains("QueryString=?key=Redacted&alt=sse", line, StringComparison.Ordinal);
+        Assert.Contains("Target=https://upstream/x?key=Redacted", line, StringComparison.Ordinal);
+        Assert.Contains("Model=gemini-2.5-flash", line, StringComparison.Ordinal);
     }
 }

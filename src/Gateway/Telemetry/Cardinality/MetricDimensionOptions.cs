@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Glassbox.Gateway.Telemetry.Cardinality;
 
 /// <summary><c>Glassbox:Metrics:MaxValuesPerDimension</c>: how many distinct values a request-controlled metric dimension may take.</summary>
@@ -8,6 +6,5 @@ public sealed class MetricDimensionOptions
     public const string SectionName = "Glassbox:Metrics";
 
     /// <summary>Past it, new values of <c>gen_ai.request.model</c> / <c>gen_ai.response.model</c> are recorded as <c>_other</c>.</summary>
-    [Range(1, 100_000, ErrorMessage = "Glassbox:Metrics:MaxValuesPerDimension must be between 1 and 100000.")]
     public int MaxValuesPerDimension { get; set; } = 200;
 }

@@ -1,10 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Glassbox.Gateway.Telemetry.Sampling;
 
 /// <summary>
 /// The <c>Glassbox:Sampling</c> section: which calls are exported even when the head sampler
-/// (<c>OTEL_TRACES_SAMPLER</c>) dropped their trace.
+/// (<c>OTEL_TRACES_SAMPLER</c>) dropped their trace. Checked by <see cref="SamplingOptionsValidator"/>.
 /// </summary>
 internal sealed class SamplingOptions
 {
@@ -20,14 +18,11 @@ internal sealed class SamplingOptions
     public bool KeepRetried { get; set; } = true;
 
     /// <summary>Keep traces whose call lasted longer than this; <c>00:00:00</c> turns the rule off.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan KeepSlowerThan { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Traces held while their decision is open; past it the oldest is given up.</summary>
-    [Range(1, 10_000_000)]
     public int MaxPendingTraces { get; set; } = 10_000;
 
     /// <summary>Spans held per pending trace; later ones are dropped.</summary>
-    [Range(1, 1_000_000)]
     public int MaxSpansPerTrace { get; set; } = 512;
 }
