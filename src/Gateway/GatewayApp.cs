@@ -41,7 +41,9 @@ public static class GatewayApp
     /// <param name="settings">Configuration over every other source, present before anything reads it.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json is read once: every option is bound at start-up. Watching it for changes would put an inotify
+        // watch on every directory under the working directory, which costs start-up time in proportion to that tree.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
         if (settings is not null)
         {
