@@ -41,12 +41,17 @@ if [ -z "$mirror" ]; then
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# (unmounting first: rm -rf must never walk into a mounted /proc)
+trap 'for fs in proc sys; do mountpoint -q "$work/rootfs/$fs" 2>/dev/null && umount "$work/rootfs/$fs"; done; rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
 
 echo "debootstrap bookworm from $mirror ..."
 debootstrap --variant=minbase --include=libssl3,ca-certificates bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
   || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+# debootstrap can leave the target's /proc (and /sys) mounted; nothing of them belongs in an image.
+for fs in proc sys; do
+  if mountpoint -q "$rootfs/$fs"; then umount "$rootfs/$fs"; fi
+done
 echo "app:x:$app_uid:$app_uid::/home/app:/usr/sbin/nologin" >>"$rootfs/etc/passwd"
 echo "app:x:$app_uid:" >>"$rootfs/etc/group"
 mkdir -p "$rootfs/home/app" && chown "$app_uid:$app_uid" "$rootfs/home/app"
