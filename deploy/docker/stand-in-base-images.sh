@@ -42,7 +42,7 @@ fi
 
 work=$(mktemp -d)
 # (unmounting first: rm -rf must never walk into a mounted /proc)
-trap 'for fs in proc sys; do mountpoint -q "$work/rootfs/$fs" 2>/dev/null && umount "$work/rootfs/$fs"; done; rm -rf "$work"' EXIT
+trap 'for fs in proc sys; do mountpoint -q "$work/rootfs/$fs" 2>/dev/null && umount --lazy "$work/rootfs/$fs"; done; rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
 
 echo "debootstrap bookworm from $mirror ..."
@@ -50,7 +50,7 @@ debootstrap --variant=minbase --include=libssl3,ca-certificates bookworm "$rootf
   || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
 # debootstrap can leave the target's /proc (and /sys) mounted; nothing of them belongs in an image.
 for fs in proc sys; do
-  if mountpoint -q "$rootfs/$fs"; then umount "$rootfs/$fs"; fi
+  if mountpoint -q "$rootfs/$fs"; then umount --lazy "$rootfs/$fs"; fi
 done
 echo "app:x:$app_uid:$app_uid::/home/app:/usr/sbin/nologin" >>"$rootfs/etc/passwd"
 echo "app:x:$app_uid:" >>"$rootfs/etc/group"

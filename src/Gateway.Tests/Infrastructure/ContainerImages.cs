@@ -26,7 +26,7 @@ internal static class ContainerImages
             // Host network for the build: the restore step reaches the package feed the way this machine does.
             await DockerCli.RunAsync(
                 ["build", "--network", "host", "--build-arg", $"DOTNET_IMAGE_REGISTRY={StandInRegistry}", "--target", target, "-t", tag, "."],
-                TimeSpan.FromMinutes(8));
+                TimeSpan.FromMinutes(15)); // the gateway stage compiles Native AOT: minutes on a busy 2-core machine
         }
     }
 
