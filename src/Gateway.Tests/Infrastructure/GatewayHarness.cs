@@ -4,6 +4,7 @@ using Glassbox.Gateway.Telemetry.Sampling;
 using Glassbox.Gateway.Tests.Infrastructure.Audit;
 using Glassbox.SimulatedUpstream;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
