@@ -41,6 +41,11 @@ public sealed class GoogleGenAISdkTests : IAsyncLifetime
         Assert.Equal("thought0 thought1 thought2 ", result.GetProperty("thoughts").GetString());
         Assert.Equal("STOP", result.GetProperty("finishReason").GetString());
 
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal($"generate_content {model}", span.DisplayName);
         Assert.Equal("generate_content", span.GetTagItem("gen_ai.operation.name"));
@@ -67,6 +72,11 @@ public sealed class GoogleGenAISdkTests : IAsyncLifetime
 
         Assert.False(result.TryGetProperty("error", out var error), error.ToString());
         Assert.Equal(CallSpanAssert.SimulatedText(2), result.GetProperty("text").GetString());
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal(false, span.GetTagItem("gen_ai.request.stream"));
         Assert.Equal(result.GetProperty("responseId").GetString(), span.GetTagItem("gen_ai.response.id"));
@@ -86,6 +96,11 @@ public sealed class GoogleGenAISdkTests : IAsyncLifetime
         Assert.Equal(503, error.GetProperty("status").GetInt32());
         Assert.Contains("upstream connection broke", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, result.GetProperty("chunks").GetInt32()); // what arrived before the break was delivered
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal("stream_interrupted", span.GetTagItem("ai.error.type"));
         Assert.Equal(false, span.GetTagItem("glassbox.stream.completed"));
@@ -98,6 +113,11 @@ public sealed class GoogleGenAISdkTests : IAsyncLifetime
         var result = await CallAsync(_harness, model, stream: false, null, ("x-sim-fault", "status"), ("x-sim-status", "429"), ("x-sim-retry-delay", "45s"));
 
         Assert.Equal(429, result.GetProperty("error").GetProperty("status").GetInt32());
+        if (!_harness.InProcess)
+        {
+            return; // against the published executable: client-visible behaviour only (its spans are checked over OTLP)
+        }
+
         var span = await _harness.WaitForCallSpanAsync(model);
         Assert.Equal("rate_limit", span.GetTagItem("ai.error.type"));
         Assert.Equal("RESOURCE_EXHAUSTED", span.GetTagItem("error.type"));
