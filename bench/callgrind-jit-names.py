@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Self cost per function from a callgrind file, with JIT-compiled .NET code named from the runtime's perf map
-(DOTNET_PerfMapEnabled=1 writes /tmp/perf-PID.map): callgrind sees JIT code only as addresses.
+(DOTNET_PerfMapEnabled=1 writes perf-PID.map into the temp directory): callgrind sees JIT code only as addresses.
 
 usage: callgrind-jit-names.py CALLGRIND_FILE PERF_MAP [TOP] [CALLEE_SUBSTRING]
 With CALLEE_SUBSTRING: the callers of the matching functions instead, with the inclusive cost of those calls.

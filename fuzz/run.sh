@@ -4,7 +4,7 @@
 # for a fixed time each, seeded from the repository (recorded streams, request bodies, past crashes).
 #
 #   bash fuzz/run.sh --seconds 5                      # what .ci/run does: a short run of every target
-#   nice bash fuzz/run.sh --seconds 600 --targets sse-reader,json-body --out /tmp/campaign
+#   nice bash fuzz/run.sh --seconds 600 --targets sse-reader,json-body --out artifacts/fuzz-campaign
 #
 # Prints, per target, the executions, paths found, crashes and hangs (from afl-fuzz's fuzzer_stats); copies each
 # crash to <out>/crashes/<target>/ (default out: artifacts/fuzz) and exits 1 if there was one. Without afl-fuzz (Debian's afl++ package,
