@@ -27,6 +27,7 @@ GAP_MS=20
 MANY_STREAMS=1000  # paced streams all at once, for memory per stream (64 deltas, 50 ms apart)
 MANY_GAP_MS=50
 STARTUP_RUNS=5
+QUIET_S=20         # after the last request, for the quiet RSS
 USE_NGINX=1
 INSTALL=1
 AOT_DIR=
@@ -296,6 +297,10 @@ done
 sleep 2
 log "RSS after load"
 for t in "${TARGETS[@]}"; do record rss --pid "${PID[$t]}" --label "$t" --scenario after; done
+# What a quiet process keeps: the gateway gives unused heap back after 15 s without a collection (Glassbox:Memory).
+sleep "$QUIET_S"
+log "RSS ${QUIET_S} s after the last request"
+for t in "${TARGETS[@]}"; do record rss --pid "${PID[$t]}" --label "$t" --scenario quiet; done
 
 # ---------------------------------------------------------------- start-up
 # A fresh process each run, telemetry on (OTLP endpoint set), to /healthz answering 200.

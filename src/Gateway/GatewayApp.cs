@@ -82,6 +82,10 @@ public static class GatewayApp
         builder.Services.AddSingleton<KnownNetworks>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<Memory.MemoryOptions>().BindConfiguration(Memory.MemoryOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Memory.MemoryOptions>, Memory.MemoryOptionsValidator>();
+        builder.Services.AddSingleton<Memory.IManagedHeap, Memory.RuntimeManagedHeap>();
+        builder.Services.AddHostedService<Memory.IdleMemoryTrimmer>();
         builder.Services.AddSingleton<RouteTable>();
         builder.Services.AddOptions<Attribution.AttributionOptions>().BindConfiguration(Attribution.AttributionOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Attribution.AttributionOptions>, Attribution.AttributionOptionsValidator>();

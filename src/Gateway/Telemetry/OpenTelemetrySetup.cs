@@ -63,6 +63,7 @@ internal static class OpenTelemetrySetup
                     .AddHttpClientInstrumentation()
                     // .NET 9+ publishes its runtime metrics (GC, heap, thread pool, JIT) on this meter itself.
                     .AddMeter("System.Runtime")
+                    .AddView(MetricStreamLimits.For)
                     // A measurement taken inside a sampled span keeps its trace id: latency panels link to the trace.
                     .SetExemplarFilter(ExemplarFilterType.TraceBased);
                 if (scrape.Enabled)

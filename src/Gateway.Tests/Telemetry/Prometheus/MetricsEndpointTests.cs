@@ -215,6 +215,24 @@ public sealed partial class MetricsEndpointTests
     }
 
     /// <summary>Scrapes once the call metrics are recorded (they follow the response), past the exporter's 300 ms response cache.</summary>
+    [Fact]
+    public async Task Get_FrameworkHistogramUnderItsSeriesLimit_KeepsItsOwnBucketAdvice()
+    {
+        // The series-limit view (MetricStreamLimits) must not replace an instrument's bucket advice with the SDK's defaults.
+        await using var harness = await GatewayHarness.StartAsync();
+        using var client = harness.CreateClient();
+        await AiRequests.SendAndReadAsync(client, AiRequests.Post("v1/messages", AiRequests.UniqueModel("claude-sonnet-4-5"), stream: false));
+
+        var (_, text) = await ScrapeAsync(client);
+
+        string[] aspNetCoreAdvice = ["0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1", "2.5", "5", "7.5", "10", "+Inf"];
+        foreach (var family in new[] { "http_server_request_duration_seconds_bucket", "http_client_request_duration_seconds_bucket" })
+        {
+            var buckets = text.Split('\n').Where(l => l.StartsWith(family + "{", StringComparison.Ordinal)).Select(l => LeLabel().Match(l).Groups[1].Value).Distinct();
+            Assert.Equal(aspNetCoreAdvice, buckets);
+        }
+    }
+
     private static async Task<(string? ContentType, string Text)> ScrapeAsync(HttpClient client)
     {
         await Task.Delay(400);
