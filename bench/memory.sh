@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the gateway's memory goes, telemetry on and exporting over OTLP/gRPC to the Aspire dashboard: RSS (anonymous
 # and file-backed) and the managed heap (committed, live per generation, from the gateway's own /metrics) when fresh,
-# right after 15 s of wrk c=32, and again after 20 s of quiet (the idle trim, Glassbox:Memory). One gateway per run.
+# right after 15 s of wrk c=32, and again after 30 s of quiet (the idle trim, Glassbox:Memory). One gateway per run.
 #
 #   bash bench/memory.sh [--aot DIR] [--jit] [--wrk-seconds 15] [-- ENV=VALUE ...]
 #
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-AOT_DIR=artifacts/aot; JIT=0; WRK_S=15; QUIET_S=20; GW_ENV=()
+AOT_DIR=artifacts/aot; JIT=0; WRK_S=15; QUIET_S=30; GW_ENV=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --aot) AOT_DIR=$2; shift ;;
@@ -62,10 +62,10 @@ snapshot() { # label
     END {printf "%-28s RSS %6.1f MiB (anonymous %5.1f, file %5.1f), peak %6.1f MiB", label, rss/1024, anon/1024, file/1024, hwm/1024}' "/proc/$PID_GW/status"
   printf '%s\n' "$metrics" | awk '
     /^dotnet_gc_last_collection_memory_committed_size_bytes/ {committed=$NF}
-    /^dotnet_gc_last_collection_heap_size_bytes/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g=substr($0, RSTART+19, RLENGTH-20); live[g]=$NF }
-    /^dotnet_gc_collections_total/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g=substr($0, RSTART+19, RLENGTH-20); gcs[g]=$NF }
-    END {printf "; heap committed %5.1f MiB, live gen0+1 %4.1f gen2 %4.1f LOH %4.1f MiB; collections gen0 %d gen2 %d\n",
-      committed/1048576, (live["gen0"]+live["gen1"])/1048576, live["gen2"]/1048576, live["loh"]/1048576, gcs["gen0"], gcs["gen2"]}'
+    /^dotnet_gc_last_collection_heap_size_bytes/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g=substr($0, RSTART+20, RLENGTH-21); live[g]=$NF }
+    /^dotnet_gc_collections_total/ { match($0, /gc_heap_generation="[a-z0-9]+"/); g=substr($0, RSTART+20, RLENGTH-21); gcs[g]=$NF }
+    END {printf "; heap committed %5.1f MiB, live gen0+1 %4.1f gen2 %4.1f LOH %4.1f MiB; collections gen0 %d gen1 %d gen2 %d\n",
+      committed/1048576, (live["gen0"]+live["gen1"])/1048576, live["gen2"]/1048576, live["loh"]/1048576, gcs["gen0"], gcs["gen1"], gcs["gen2"]}'
 }
 
 echo "$LABEL gateway, telemetry on -> OTLP; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -49,7 +49,7 @@ internal static class ReportCommand
         new("memory per stream, 1,000 streams", "memstream", "c1000", "kb_per_stream", 1, "0", "KB", Compare.Ratio),
         new("start to /healthz answering", "startup", "startup", "startup_ms", 1, "0", "ms", Compare.None),
         new("RSS after load", "rss", "after", "rss_mb", 1, "0", "MB", Compare.Ratio),
-        new("RSS quiet, 20 s after the last request", "rss", "quiet", "rss_mb", 1, "0", "MB", Compare.Ratio),
+        new("RSS quiet, 30 s after the last request", "rss", "quiet", "rss_mb", 1, "0", "MB", Compare.Ratio),
         new("RSS peak (VmHWM)", "rss", "after", "hwm_mb", 1, "0", "MB", Compare.Ratio),
     ];
 

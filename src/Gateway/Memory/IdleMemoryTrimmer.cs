@@ -14,6 +14,8 @@ internal sealed partial class IdleMemoryTrimmer(
     IHostApplicationLifetime lifetime,
     ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
+    public const int ChecksPerPeriod = 5;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var period = options.Value.IdleTrimAfter;
@@ -27,14 +29,16 @@ internal sealed partial class IdleMemoryTrimmer(
             return;
         }
 
-        var periods = new IdlePeriods(heap.Gen0Collections);
+        var started = time.GetTimestamp();
+        var periods = new IdlePeriods(period, heap.Gen0Collections, TimeSpan.Zero);
         Trim(periods, "start-up");
-        using var timer = new PeriodicTimer(period, time);
+        // Looking five times a period puts the trim between one and 1.2 periods after the last collection.
+        using var timer = new PeriodicTimer(period / ChecksPerPeriod, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (periods.ShouldTrim(heap.Gen0Collections))
+                if (periods.ShouldTrim(heap.Gen0Collections, time.GetElapsedTime(started)))
                 {
                     Trim(periods, "idle");
                 }
@@ -47,10 +51,9 @@ internal sealed partial class IdleMemoryTrimmer(
 
     private void Trim(IdlePeriods periods, string reason)
     {
-        var before = heap.CommittedBytes;
         heap.CollectAndRelease();
         periods.Trimmed(heap.Gen0Collections);
-        Trimmed(logger, reason, before / 1048576.0, heap.CommittedBytes / 1048576.0);
+        Trimmed(logger, reason, heap.CommittedBytes / 1048576.0, Environment.WorkingSet / 1048576.0);
     }
 
     private async Task<bool> StartedAsync(CancellationToken stoppingToken)
@@ -69,6 +72,6 @@ internal sealed partial class IdleMemoryTrimmer(
         }
     }
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Debug, Message = "Heap trimmed ({Reason}): {BeforeMiB:0.0} MiB committed before, {AfterMiB:0.0} MiB after")]
-    private static partial void Trimmed(ILogger logger, string reason, double beforeMiB, double afterMiB);
+    [LoggerMessage(EventId = 60, Level = LogLevel.Debug, Message = "Heap trimmed ({Reason}): {CommittedMiB:0.0} MiB committed, process working set {WorkingSetMiB:0.0} MiB")]
+    private static partial void Trimmed(ILogger logger, string reason, double committedMiB, double workingSetMiB);
 }
