@@ -3,7 +3,7 @@
 # and file-backed) and the managed heap (committed, live per generation, from the gateway's own /metrics) when fresh,
 # right after 15 s of wrk c=32, and again after 30 s of quiet (the idle trim, Glassbox:Memory). One gateway per run.
 #
-#   bash bench/memory.sh [--aot DIR] [--jit] [--wrk-seconds 15] [-- ENV=VALUE ...]
+#   bash bench/memory.sh [--aot DIR] [--jit] [--receiver aspire|sink] [--wrk-seconds 15] [-- ENV=VALUE ...]
 #
 # --aot DIR measures DIR/Glassbox.Gateway (default artifacts/aot, published if missing); --jit the JIT build instead.
 # Values after -- go into the gateway's environment (e.g. Glassbox__Memory__IdleTrimAfter=00:00:00 to compare).
@@ -11,11 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-AOT_DIR=artifacts/aot; JIT=0; WRK_S=15; QUIET_S=30; GW_ENV=()
+AOT_DIR=artifacts/aot; JIT=0; WRK_S=15; QUIET_S=30; GW_ENV=(); RECEIVER=aspire
 while [ $# -gt 0 ]; do
   case "$1" in
     --aot) AOT_DIR=$2; shift ;;
     --jit) JIT=1 ;;
+    --receiver) RECEIVER=$2; shift ;;
     --wrk-seconds) WRK_S=$2; shift ;;
     --) shift; GW_ENV=("$@"); break ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -26,7 +27,7 @@ done
 P_SIM=${BENCH_SIM_PORT:-9100}; P_GW=${BENCH_GW_ON_PORT:-8080}
 P_DASH_UI=${BENCH_DASH_UI_PORT:-19888}; P_DASH_GRPC=${BENCH_DASH_GRPC_PORT:-19317}; P_DASH_HTTP=${BENCH_DASH_HTTP_PORT:-19318}
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
-for project in src/SimulatedUpstream src/Gateway; do dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null; done
+for project in src/SimulatedUpstream src/Gateway bench/OtlpSink; do dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null; done
 if [ "$JIT" = 1 ]; then
   GW_CMD=(dotnet "$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll"); LABEL=JIT
 else
@@ -42,10 +43,14 @@ WORK=$(mktemp -d -t glassbox-memory.XXXXXX)
 source "$ROOT/bench/servers.sh"
 clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM taskset -c 1 dotnet "$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll" >"$WORK/sim.log" 2>&1 &
 PID_SIM=$!; PIDS+=("$PID_SIM")
+if [ "$RECEIVER" = sink ]; then
+  clean_env GRPC_PORT=$P_DASH_GRPC STATS_PORT=$P_DASH_UI taskset -c 0 dotnet "$ROOT/bench/OtlpSink/bin/Release/net10.0/Glassbox.Bench.OtlpSink.dll" >"$WORK/dashboard.log" 2>&1 &
+else
 ( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
     ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
     DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
     taskset -c 0 "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
+fi
 PID_DASH=$!; PIDS+=("$PID_DASH")
 wait_port "$P_SIM" sim "$PID_SIM"; wait_port "$P_DASH_GRPC" dashboard "$PID_DASH"
 clean_env Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM \
@@ -68,7 +73,7 @@ snapshot() { # label
       committed/1048576, (live["gen0"]+live["gen1"])/1048576, live["gen2"]/1048576, live["loh"]/1048576, gcs["gen0"], gcs["gen1"], gcs["gen2"]}'
 }
 
-echo "$LABEL gateway, telemetry on -> OTLP; machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$LABEL gateway, telemetry on -> OTLP ($RECEIVER); machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 3; snapshot "fresh (3 s after start)"
 echo 5 > "/proc/$PID_GW/clear_refs"
 rate=$(taskset -c 0 wrk -t1 -c32 -d"${WRK_S}s" --timeout 5s -s "$ROOT/bench/wrk-messages.lua" "http://127.0.0.1:$P_GW/v1/messages" | awk '/Requests\/sec/ {print $2}')

@@ -8,6 +8,9 @@
 #
 # Options: --rounds N  --warmup-seconds S  --wrk-seconds S  --no-nginx  --no-install
 #          --aot DIR: also measure the Native AOT build published to DIR (DIR/Glassbox.Gateway), telemetry on
+#          --receiver aspire|sink: the OTLP receiver, the Aspire dashboard (default; stores and indexes everything) or
+#            bench/OtlpSink (counts what arrives, keeps nothing: the gateway's figures without a heavy receiver's
+#            load on the load generator's core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,6 +34,7 @@ QUIET_S=30         # after the last request, for the quiet RSS (the idle trim co
 USE_NGINX=1
 INSTALL=1
 AOT_DIR=
+RECEIVER=aspire
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +45,8 @@ while [ $# -gt 0 ]; do
     --no-nginx) USE_NGINX=0 ;;
     --no-install) INSTALL=0 ;;
     --aot) AOT_DIR=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
+    --receiver) RECEIVER=$2; shift; case "$RECEIVER" in aspire|sink) ;; *) echo "--receiver: aspire or sink" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -85,21 +90,24 @@ done
 
 # ---------------------------------------------------------------- build
 log "building (Release)"
-for project in src/SimulatedUpstream src/Gateway bench/PlainYarp bench/StreamBench; do
+for project in src/SimulatedUpstream src/Gateway bench/PlainYarp bench/StreamBench bench/OtlpSink; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly; exit 1; }
 done
 SIM_DLL=$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll
 GW_DLL=$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll
 YARP_DLL=$ROOT/bench/PlainYarp/bin/Release/net10.0/Glassbox.Bench.PlainYarp.dll
 SB_DLL=$ROOT/bench/StreamBench/bin/Release/net10.0/Glassbox.Bench.StreamBench.dll
+SINK_DLL=$ROOT/bench/OtlpSink/bin/Release/net10.0/Glassbox.Bench.OtlpSink.dll
 
 DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
-if [ ! -f "$DASHBOARD" ]; then
+if [ "$RECEIVER" = aspire ] && [ ! -f "$DASHBOARD" ]; then
   log "restoring the Aspire dashboard package (PackageDownload of Gateway.Tests)"
   dotnet restore src/Gateway.Tests -v q >/dev/null
 fi
-[ -f "$DASHBOARD" ] || { echo "Aspire dashboard not found at $DASHBOARD" >&2; exit 1; }
-[ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
+if [ "$RECEIVER" = aspire ]; then
+  [ -f "$DASHBOARD" ] || { echo "Aspire dashboard not found at $DASHBOARD" >&2; exit 1; }
+  [ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
+fi
 
 # ---------------------------------------------------------------- output
 STAMP=$(date -u +%Y%m%d-%H%M%S)
@@ -119,13 +127,18 @@ clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM \
   taskset -c $SERVER_CPU dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
 PID_SIM=$!; PIDS+=("$PID_SIM")
 
-log "starting Aspire dashboard (OTLP receiver) gRPC :$P_DASH_GRPC, API :$P_DASH_UI (CPU $RECEIVER_CPU)"
-( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL \
-    ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
-    ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC \
-    ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
-    DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
-    taskset -c $RECEIVER_CPU "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
+if [ "$RECEIVER" = sink ]; then
+  log "starting the OTLP sink (receiver) gRPC :$P_DASH_GRPC, stats :$P_DASH_UI (CPU $RECEIVER_CPU)"
+  clean_env GRPC_PORT=$P_DASH_GRPC STATS_PORT=$P_DASH_UI taskset -c $RECEIVER_CPU dotnet "$SINK_DLL" >"$WORK/dashboard.log" 2>&1 &
+else
+  log "starting Aspire dashboard (OTLP receiver) gRPC :$P_DASH_GRPC, API :$P_DASH_UI (CPU $RECEIVER_CPU)"
+  ( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL \
+      ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
+      ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC \
+      ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
+      DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
+      taskset -c $RECEIVER_CPU "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
+fi
 PID_DASH=$!; PIDS+=("$PID_DASH")
 
 GW_COMMON=(Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM)
@@ -318,7 +331,11 @@ fi
 SPANS="n/a"
 if command -v curl >/dev/null; then
   sleep 6   # let the batch exporter flush
-  SPANS=$(curl -s "http://127.0.0.1:$P_DASH_UI/api/telemetry/traces?resource=glassbox-bench-on&limit=1" | grep -o '"totalCount":[0-9]*' | cut -d: -f2 || true)
+  if [ "$RECEIVER" = sink ]; then
+    SPANS=$(curl -s "http://127.0.0.1:$P_DASH_UI/stats" | grep -o '"spans":[0-9]*' | cut -d: -f2 || true)
+  else
+    SPANS=$(curl -s "http://127.0.0.1:$P_DASH_UI/api/telemetry/traces?resource=glassbox-bench-on&limit=1" | grep -o '"totalCount":[0-9]*' | cut -d: -f2 || true)
+  fi
 fi
 
 # ---------------------------------------------------------------- report
@@ -326,13 +343,17 @@ fi
   echo "# Glassbox benchmark, $STAMP ($MODE mode)"
   echo
   echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -r)"
-  echo "- load generators (wrk, StreamBench) on CPU $LOADGEN_CPU; simulator, proxies and gateways on CPU $SERVER_CPU; OTLP receiver (Aspire dashboard) on CPU $RECEIVER_CPU"
+  echo "- load generators (wrk, StreamBench) on CPU $LOADGEN_CPU; simulator, proxies and gateways on CPU $SERVER_CPU; OTLP receiver ($RECEIVER) on CPU $RECEIVER_CPU"
   echo "- rounds $ROUNDS (target order rotated), warm-up ${WARMUP_S} s wrk + 256 short streams per target"
   echo "- latency: c=1, $LAT_N requests after $LAT_WARMUP; throughput: wrk -t1 -c$WRK_C ${WRK_S} s; stream c=1: $K1_STREAMS streams of 2 deltas ${GAP_MS} ms apart;"
   echo "  paced: $STREAMS streams at c=$C_STREAMS, $DELTAS deltas ${GAP_MS} ms apart, stall = gap > 60 ms; $MANY_STREAMS streams at once, $DELTAS deltas ${MANY_GAP_MS} ms apart"
   echo "- RSS peak of a scenario: VmHWM reset (/proc/PID/clear_refs) before it, read after it; memory per stream = (peak − RSS before) / $MANY_STREAMS"
   echo "- start-up: fresh process (telemetry on) to the first 200 from /healthz, polled every 1 ms, median of $STARTUP_RUNS (the starter and the server on CPU $SERVER_CPU)"
-  echo "- gateway telemetry on: OTLP/gRPC to the Aspire dashboard; traces it stored for glassbox-bench-on: ${SPANS:-?}"
+  if [ "$RECEIVER" = sink ]; then
+    echo "- gateway telemetry on: OTLP/gRPC to bench/OtlpSink (counts, keeps nothing); spans it received from every gateway: ${SPANS:-?}"
+  else
+    echo "- gateway telemetry on: OTLP/gRPC to the Aspire dashboard; traces it stored for glassbox-bench-on: ${SPANS:-?}"
+  fi
   echo "- CPU per request: utime+stime of the target process during the wrk run / requests (for proxies the simulator is not included; nginx: its worker)"
   echo
   sb report --input "$RAW"
