@@ -1,6 +1,6 @@
 namespace Glassbox.Gateway.Memory;
 
-/// <summary>The two facts of the runtime's heap the idle trim needs, behind an interface so its decisions can be tested.</summary>
+/// <summary>What the idle trim reads from the runtime's heap and asks of it, behind an interface so that its decisions can be tested.</summary>
 internal interface IManagedHeap
 {
     /// <summary>Collections of generation 0 so far: it moves whenever the process allocates a few megabytes.</summary>
