@@ -62,7 +62,6 @@ if [ "$BUILD" = 1 ]; then
 fi
 SIM_DLL=$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll
 SB_DLL=$ROOT/bench/StreamBench/bin/Release/net10.0/Glassbox.Bench.StreamBench.dll
-DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)-$$
 mkdir -p "$ROOT/bench/results"
@@ -77,14 +76,8 @@ PIDS+=("$!"); PID_SIM=$!
 GW_ENV=(Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM
         PLAINYARP_UPSTREAM=http://127.0.0.1:$P_SIM ASPNETCORE_URLS=http://127.0.0.1:$P_GW DOTNET_PerfMapEnabled=$PROFILE "${JIT_ENV[@]}")
 if [ "$EXPORT" = 1 ]; then
-  [ -f "$DASHBOARD" ] || dotnet restore src/Gateway.Tests -v q >/dev/null
-  [ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
   log "starting Aspire dashboard (OTLP receiver) :$P_DASH_GRPC"
-  ( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
-      ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
-      DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
-      taskset -c 0 "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
-  PIDS+=("$!"); PID_DASH=$!
+  start_receiver aspire 0
   wait_port $P_DASH_GRPC dashboard $PID_DASH
   # The periodic metric export costs per interval (its series), not per call: pushed past the run so that whether a
   # window happens to hold one or two exports does not swing the per-call figure. Spans and log records still export per batch.

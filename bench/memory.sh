@@ -34,24 +34,12 @@ else
   [ -x "$AOT_DIR/Glassbox.Gateway" ] || dotnet publish src/Gateway -c Release -o "$AOT_DIR" -nologo -v q >/dev/null
   GW_CMD=("$(cd "$AOT_DIR" && pwd)/Glassbox.Gateway"); LABEL=AOT
 fi
-DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
-[ -f "$DASHBOARD" ] || dotnet restore src/Gateway.Tests -v q >/dev/null
-[ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
-
 WORK=$(mktemp -d -t glassbox-memory.XXXXXX)
 # shellcheck source=bench/servers.sh
 source "$ROOT/bench/servers.sh"
 clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM taskset -c 1 dotnet "$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstream.dll" >"$WORK/sim.log" 2>&1 &
 PID_SIM=$!; PIDS+=("$PID_SIM")
-if [ "$RECEIVER" = sink ]; then
-  clean_env GRPC_PORT=$P_DASH_GRPC STATS_PORT=$P_DASH_UI taskset -c 0 dotnet "$ROOT/bench/OtlpSink/bin/Release/net10.0/Glassbox.Bench.OtlpSink.dll" >"$WORK/dashboard.log" 2>&1 &
-else
-( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
-    ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
-    DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
-    taskset -c 0 "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
-fi
-PID_DASH=$!; PIDS+=("$PID_DASH")
+start_receiver "$RECEIVER" 0
 wait_port "$P_SIM" sim "$PID_SIM"; wait_port "$P_DASH_GRPC" dashboard "$PID_DASH"
 clean_env Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM \
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$P_DASH_GRPC OTEL_SERVICE_NAME=glassbox-bench-memory ASPNETCORE_URLS=http://127.0.0.1:$P_GW \

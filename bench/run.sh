@@ -97,17 +97,6 @@ SIM_DLL=$ROOT/src/SimulatedUpstream/bin/Release/net10.0/Glassbox.SimulatedUpstre
 GW_DLL=$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll
 YARP_DLL=$ROOT/bench/PlainYarp/bin/Release/net10.0/Glassbox.Bench.PlainYarp.dll
 SB_DLL=$ROOT/bench/StreamBench/bin/Release/net10.0/Glassbox.Bench.StreamBench.dll
-SINK_DLL=$ROOT/bench/OtlpSink/bin/Release/net10.0/Glassbox.Bench.OtlpSink.dll
-
-DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
-if [ "$RECEIVER" = aspire ] && [ ! -f "$DASHBOARD" ]; then
-  log "restoring the Aspire dashboard package (PackageDownload of Gateway.Tests)"
-  dotnet restore src/Gateway.Tests -v q >/dev/null
-fi
-if [ "$RECEIVER" = aspire ]; then
-  [ -f "$DASHBOARD" ] || { echo "Aspire dashboard not found at $DASHBOARD" >&2; exit 1; }
-  [ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
-fi
 
 # ---------------------------------------------------------------- output
 STAMP=$(date -u +%Y%m%d-%H%M%S)
@@ -127,19 +116,8 @@ clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM \
   taskset -c $SERVER_CPU dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
 PID_SIM=$!; PIDS+=("$PID_SIM")
 
-if [ "$RECEIVER" = sink ]; then
-  log "starting the OTLP sink (receiver) gRPC :$P_DASH_GRPC, stats :$P_DASH_UI (CPU $RECEIVER_CPU)"
-  clean_env GRPC_PORT=$P_DASH_GRPC STATS_PORT=$P_DASH_UI taskset -c $RECEIVER_CPU dotnet "$SINK_DLL" >"$WORK/dashboard.log" 2>&1 &
-else
-  log "starting Aspire dashboard (OTLP receiver) gRPC :$P_DASH_GRPC, API :$P_DASH_UI (CPU $RECEIVER_CPU)"
-  ( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL \
-      ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
-      ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC \
-      ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
-      DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
-      taskset -c $RECEIVER_CPU "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
-fi
-PID_DASH=$!; PIDS+=("$PID_DASH")
+log "starting the OTLP receiver ($RECEIVER) gRPC :$P_DASH_GRPC, API/stats :$P_DASH_UI (CPU $RECEIVER_CPU)"
+start_receiver "$RECEIVER" "$RECEIVER_CPU"
 
 GW_COMMON=(Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM)
 log "starting gateway, telemetry ON -> OTLP :$P_DASH_GRPC, :$P_GW_ON (CPU $SERVER_CPU)"

@@ -32,13 +32,6 @@ log "building (Release)"
 for project in src/SimulatedUpstream src/Gateway bench/Soak; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly; exit 1; }
 done
-DASHBOARD=${ASPIRE_DASHBOARD_PATH:-${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard}
-if [ ! -f "$DASHBOARD" ]; then
-  log "restoring the Aspire dashboard package (PackageDownload of Gateway.Tests)"
-  dotnet restore src/Gateway.Tests -v q >/dev/null
-fi
-[ -f "$DASHBOARD" ] || { echo "Aspire dashboard not found at $DASHBOARD" >&2; exit 1; }
-[ -x "$DASHBOARD" ] || chmod +x "$DASHBOARD"
 
 mkdir -p "$ROOT/bench/results"
 REPORT=$ROOT/bench/results/soak-$(date -u +%Y%m%d-%H%M%S)-${MINUTES}min.md
@@ -57,14 +50,7 @@ clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM Simulator__DeltaGapMs=20 Simul
   dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
 PID_SIM=$!; PIDS+=("$PID_SIM")
 # The dashboard keeps telemetry in memory; its limits are raised so that every call of the run is still there to count.
-( cd "$(dirname "$DASHBOARD")" && exec env -u DOTNET_DASHBOARD_OTLP_ENDPOINT_URL \
-    ASPNETCORE_URLS=http://127.0.0.1:$P_DASH_UI \
-    ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_GRPC \
-    ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:$P_DASH_HTTP \
-    DASHBOARD__FRONTEND__AUTHMODE=Unsecured DASHBOARD__OTLP__AUTHMODE=Unsecured DASHBOARD__API__AUTHMODE=Unsecured \
-    DASHBOARD__TELEMETRYLIMITS__MAXTRACECOUNT=1000000 DASHBOARD__TELEMETRYLIMITS__MAXLOGCOUNT=100 \
-    "$DASHBOARD" ) >"$WORK/dashboard.log" 2>&1 &
-PID_DASH=$!; PIDS+=("$PID_DASH")
+start_receiver aspire "" DASHBOARD__TELEMETRYLIMITS__MAXTRACECOUNT=1000000 DASHBOARD__TELEMETRYLIMITS__MAXLOGCOUNT=100
 clean_env Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM \
   Glassbox__Upstreams__Anthropic__Retry__BaseDelay=00:00:00.05 Glassbox__Upstreams__OpenAI__Retry__BaseDelay=00:00:00.05 \
   Glassbox__Upstreams__Anthropic__CircuitBreaker__Enabled=false Glassbox__Upstreams__OpenAI__CircuitBreaker__Enabled=false \
