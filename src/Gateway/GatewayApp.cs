@@ -119,6 +119,9 @@ public static class GatewayApp
         builder.AddGlassboxOpenTelemetry();
 
         var app = builder.Build();
+        // The meter provider before any component: otherwise the hosted service builds it, which can be after the
+        // upstream pipelines declared their circuits' zero series, and those measurements would reach no reader.
+        _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         app.UseTunnelRefusal();
         // Built now rather than on the first call: each circuit's transition series exists from the first scrape.

@@ -66,15 +66,7 @@ internal static class OpenTelemetrySetup
                     .AddView(MetricStreamLimits.For)
                     // A measurement taken inside a sampled span keeps its trace id: latency panels link to the trace.
                     .SetExemplarFilter(ExemplarFilterType.TraceBased);
-                if (scrape.Enabled)
-                {
-                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeEndpointPath = scrape.Path);
-                }
-
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter(o => OtlpSignalExport.ApplySignalConfiguration(o, configuration, OtlpSignalExport.Metrics));
-                }
+                MetricReaders.Add(metrics, builder.Services, configuration, scrape: scrape.Enabled, otlp: otlp);
             })
             .WithLogging(
                 logging =>

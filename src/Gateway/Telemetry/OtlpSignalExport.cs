@@ -71,12 +71,16 @@ internal static class OtlpSignalExport
     }
 
     /// <summary>The trace exporter's options, as <c>AddOtlpExporter()</c> for traces would get them, plus the traces keys.</summary>
-    public static OtlpExporterOptions TraceExporterOptions(IServiceProvider services, IConfiguration configuration)
+    public static OtlpExporterOptions TraceExporterOptions(IServiceProvider services, IConfiguration configuration) =>
+        ExporterOptions(services, configuration, Traces);
+
+    /// <summary>An exporter's options, as <c>AddOtlpExporter()</c> for the signal would get them, plus the signal's own keys.</summary>
+    public static OtlpExporterOptions ExporterOptions(IServiceProvider services, IConfiguration configuration, string signal)
     {
-        // The options factory the OTLP package registers (with the metrics and logs AddOtlpExporter calls)
+        // The options factory the OTLP package registers (with the logs AddOtlpExporter call, made whenever OTLP is on)
         // reads the signal-less keys and OTEL_BSP_* from IConfiguration — the same instance AddOtlpExporter() would get.
         var options = services.GetRequiredService<IOptionsFactory<OtlpExporterOptions>>().Create(Options.DefaultName);
-        ApplySignalConfiguration(options, configuration, Traces);
+        ApplySignalConfiguration(options, configuration, signal);
         return options;
     }
 }

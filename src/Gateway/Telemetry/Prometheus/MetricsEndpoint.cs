@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Glassbox.Gateway.Telemetry.Prometheus;
 
 /// <summary>
-/// The scrape endpoint: the OpenTelemetry Prometheus exporter's middleware (text format, OpenMetrics when the
-/// scraper asks for it in <c>Accept</c>) behind a guard that answers requests it should not serve with plain
-/// HTTP errors. It runs ahead of the proxy, so the path never reaches an upstream.
+/// The scrape endpoint: the metric reader's current collection (<see cref="ScrapeCollector"/>) in the Prometheus text
+/// format, or OpenMetrics when the scraper asks for it in <c>Accept</c>, behind a guard that answers requests it
+/// should not serve with plain HTTP errors. It runs ahead of the proxy, so the path never reaches an upstream.
 /// </summary>
 internal static class MetricsEndpoint
 {
@@ -49,12 +49,34 @@ internal static class MetricsEndpoint
                 : next(context));
         }
 
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(
-            meterProvider: null,
-            predicate: context => IsMetricsPath(context, path),
-            path: null,
-            configureBranchedPipeline: branch => branch.Use(next => context => Guard(context, options.Port, next)),
-            optionsName: null);
+        var collector = app.Services.GetRequiredService<ScrapeCollector>();
+        app.MapWhen(
+            context => IsMetricsPath(context, path),
+            branch => branch
+                .Use(next => context => Guard(context, options.Port, next))
+                .Run(context => ServeAsync(context, collector)));
+    }
+
+    /// <summary>The collection rendered in the format the scraper accepts; 503 when none could be had in time.</summary>
+    private static async Task ServeAsync(HttpContext context, ScrapeCollector collector)
+    {
+        var format = ExpositionFormats.Negotiate(context.Request.Headers.Accept);
+        var served = await collector.ScrapeAsync(
+            format,
+            async body =>
+            {
+                context.Response.ContentType = ExpositionFormats.ContentType(format);
+                context.Response.ContentLength = body.Length;
+                if (!HttpMethods.IsHead(context.Request.Method))
+                {
+                    await context.Response.Body.WriteAsync(body, context.RequestAborted);
+                }
+            },
+            context.RequestAborted);
+        if (!served)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
     }
 
     private static bool IsMetricsPath(HttpContext context, PathString path) =>
