@@ -62,6 +62,63 @@ public sealed class RateLimitSnapshotTests
         Assert.Null(RateLimitSnapshot.Read(response.Headers));
     }
 
+    public static TheoryData<string, string, string> EveryName()
+    {
+        var names = new TheoryData<string, string, string>();
+        foreach (var kind in RateLimitSnapshot.Kinds)
+        {
+            var dashed = kind.Replace('_', '-');
+            foreach (var field in new[] { "limit", "remaining", "reset" })
+            {
+                names.Add($"anthropic-ratelimit-{dashed}-{field}", kind, field);
+                names.Add($"x-ratelimit-{field}-{dashed}", kind, field);
+                names.Add($"X-RateLimit-{field.ToUpperInvariant()}-{dashed.ToUpperInvariant()}", kind, field);
+            }
+        }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryName))]
+    public void Read_EachHeaderName_FillsItsOwnKindAndFieldOnly(string name, string kind, string field)
+    {
+        using var response = Response((name, "7"));
+
+        var snapshot = RateLimitSnapshot.Read(response.Headers)!;
+
+        for (var k = 0; k < RateLimitSnapshot.Kinds.Length; k++)
+        {
+            var mine = RateLimitSnapshot.Kinds[k] == kind;
+            Assert.Equal(mine && field == "limit" ? 7 : null, snapshot.Limit(k));
+            Assert.Equal(mine && field == "remaining" ? 7 : null, snapshot.Remaining(k));
+            Assert.Equal(mine && field == "reset" ? "7" : null, snapshot.Reset(k));
+        }
+    }
+
+    [Theory]
+    [InlineData("anthropic-ratelimit-tokens-limits")]
+    [InlineData("anthropic-ratelimit-tokens")]
+    [InlineData("anthropic-ratelimit-tokens-")]
+    [InlineData("anthropic-ratelimit-limit-tokens")]
+    [InlineData("anthropic-ratelimit-input_tokens-limit")]
+    [InlineData("anthropic-ratelimit-tokensx-limit")]
+    [InlineData("anthropic-ratelimit-requests--limit")]
+    [InlineData("x-ratelimit-limit-tokens-x")]
+    [InlineData("x-ratelimit-tokens-limit")]
+    [InlineData("x-ratelimit-limit")]
+    [InlineData("x-ratelimit-limit-")]
+    [InlineData("x-ratelimit-limits-tokens")]
+    [InlineData("x-ratelimit-reset-input")]
+    [InlineData("xx-ratelimit-limit-tokens")]
+    [InlineData("anthropic-ratelimit-unified-status")]
+    public void Read_NearMissName_IsNull(string name)
+    {
+        using var response = Response((name, "7"));
+
+        Assert.Null(RateLimitSnapshot.Read(response.Headers));
+    }
+
     private static HttpResponseMessage Response(params (string Name, string Value)[] headers)
     {
         var response = new HttpResponseMessage();

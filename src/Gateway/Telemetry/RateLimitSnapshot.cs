@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Net.Http.Headers;
 
@@ -22,8 +21,13 @@ internal sealed class RateLimitSnapshot
 
     private readonly record struct Slot(int Kind, Field Field, bool Anthropic);
 
-    /// <summary>The 24 header names, read in one pass over the response's headers (usually none of them is there).</summary>
-    private static readonly FrozenDictionary<string, Slot> Slots = BuildSlots();
+    private const string AnthropicPrefix = "anthropic-ratelimit-"; // then kind, '-', field
+    private const string OpenAIPrefix = "x-ratelimit-";            // then field, '-', kind
+
+    /// <summary>The kinds as they are spelled in header names.</summary>
+    private static readonly string[] DashedKinds = [.. Kinds.Select(kind => kind.Replace('_', '-'))];
+
+    private static readonly string[] FieldNames = ["limit", "remaining", "reset"];
 
     private readonly long?[] _limit = new long?[Kinds.Length];
     private readonly long?[] _remaining = new long?[Kinds.Length];
@@ -44,7 +48,7 @@ internal sealed class RateLimitSnapshot
         RateLimitSnapshot? snapshot = null;
         foreach (var (name, values) in headers.NonValidated)
         {
-            if (name.Length < 12 || (name[0] | 0x20) is not ('a' or 'x') || !Slots.TryGetValue(name, out var slot))
+            if (name.Length < OpenAIPrefix.Length || (name[0] | 0x20) is not ('a' or 'x') || !TryParseName(name, out var slot))
             {
                 continue;
             }
@@ -85,19 +89,84 @@ internal sealed class RateLimitSnapshot
         }
     }
 
-    private static FrozenDictionary<string, Slot> BuildSlots()
+    /// <summary>
+    /// Which of the 24 names this is, compared piece by piece against the lower-case spellings: a case-insensitive hash
+    /// of each whole name cost about 400 instructions per header (and the framework's case-insensitive prefix test
+    /// about 350), and a provider sends a dozen of them on every response.
+    /// </summary>
+    private static bool TryParseName(string name, out Slot slot)
     {
-        var slots = new Dictionary<string, Slot>(StringComparer.OrdinalIgnoreCase);
-        for (var kind = 0; kind < Kinds.Length; kind++)
+        slot = default;
+        var text = name.AsSpan();
+        if (StartsWithIgnoringCase(text, AnthropicPrefix))
         {
-            var dashed = Kinds[kind].Replace('_', '-');
-            foreach (var (field, suffix) in new[] { (Field.Limit, "limit"), (Field.Remaining, "remaining"), (Field.Reset, "reset") })
+            text = text[AnthropicPrefix.Length..];
+            return TryStripWord(ref text, DashedKinds, out var kind) && TryWholeWord(text, FieldNames, out var field)
+                && Fill(out slot, kind, field, anthropic: true);
+        }
+
+        if (StartsWithIgnoringCase(text, OpenAIPrefix))
+        {
+            text = text[OpenAIPrefix.Length..];
+            return TryStripWord(ref text, FieldNames, out var field) && TryWholeWord(text, DashedKinds, out var kind)
+                && Fill(out slot, kind, field, anthropic: false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Removes "word-" from the start of <paramref name="text"/>, for the first of <paramref name="words"/> it starts with.</summary>
+    private static bool TryStripWord(ref ReadOnlySpan<char> text, string[] words, out int index)
+    {
+        for (index = 0; index < words.Length; index++)
+        {
+            var word = words[index];
+            if (text.Length > word.Length && text[word.Length] == '-' && StartsWithIgnoringCase(text, word))
             {
-                slots[$"anthropic-ratelimit-{dashed}-{suffix}"] = new Slot(kind, field, Anthropic: true);
-                slots[$"x-ratelimit-{suffix}-{dashed}"] = new Slot(kind, field, Anthropic: false);
+                text = text[(word.Length + 1)..];
+                return true;
             }
         }
 
-        return slots.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        return false;
+    }
+
+    private static bool TryWholeWord(ReadOnlySpan<char> text, string[] words, out int index)
+    {
+        for (index = 0; index < words.Length; index++)
+        {
+            if (text.Length == words[index].Length && StartsWithIgnoringCase(text, words[index]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="text"/> starts with <paramref name="lower"/> (ASCII lower-case letters and '-'), ignoring the case of letters.</summary>
+    private static bool StartsWithIgnoringCase(ReadOnlySpan<char> text, string lower)
+    {
+        if (text.Length < lower.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < lower.Length; i++)
+        {
+            var (c, l) = (text[i], lower[i]);
+            if (c != l && (!char.IsAsciiLetterLower(l) || (c | 0x20) != l))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Fill(out Slot slot, int kind, int field, bool anthropic)
+    {
+        slot = new Slot(kind, (Field)field, anthropic);
+        return true;
     }
 }
