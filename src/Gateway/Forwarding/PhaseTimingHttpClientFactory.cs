@@ -20,7 +20,9 @@ internal sealed class PhaseTimingHttpClientFactory(TimeProvider time, IOptions<G
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
-        handler.ActivityHeadersPropagator = new BaggagePreservingPropagator(DistributedContextPropagator.Current);
+        // No runtime propagation: it would start an HttpClient activity for every request and name that unexported span
+        // as the upstream's parent. TraceContextHandler writes the attempt span's context instead.
+        handler.ActivityHeadersPropagator = null;
         if (options.Value.Upstreams.GetValueOrDefault(context.ClusterId)?.TrustedCertificatePath is { Length: > 0 } path)
         {
             TrustOnly(handler, X509CertificateLoader.LoadCertificateFromFile(path));
@@ -40,7 +42,7 @@ internal sealed class PhaseTimingHttpClientFactory(TimeProvider time, IOptions<G
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        new SentRequestRecorder(base.WrapHandler(context, handler));
+        new SentRequestRecorder(new TraceContextHandler(base.WrapHandler(context, handler)));
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
     {

@@ -53,7 +53,7 @@ internal static class OpenTelemetrySetup
                 .AddSource(TelemetryNames.ActivitySourceName)
                 // No HttpClient span either: it mirrored each upstream attempt one for one; the attempt span carries its
                 // attributes (method, url.full, server, protocol version, status, error.type) and is what the upstream sees as
-                // its parent in traceparent (the runtime propagates the current span when it records none of its own).
+                // its parent in traceparent (written by Forwarding.TraceContextHandler; the runtime's propagation is off).
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !Array.Exists(quietPaths, p => context.Request.Path.StartsWithSegments(p))))
             .WithMetrics(metrics =>
             {
