@@ -14,6 +14,9 @@ public sealed class QueryKeyRedactionTests
     [InlineData("/p?KEY=AIza123#frag", "/p?KEY=Redacted#frag")]
     [InlineData("?key=a&x=1&key=b", "?key=Redacted&x=1&key=Redacted")]
     [InlineData("Request starting POST http://gw/v1/messages?key=AIza123 - application/json", "Request starting POST http://gw/v1/messages?key=Redacted - application/json")]
+    [InlineData("?a==b&kEy=AIza123", "?a==b&kEy=Redacted")]
+    [InlineData("?x=key=1&key=AIza123", "?x=key=1&key=Redacted")]
+    [InlineData("&KeY=AIza123", "&KeY=Redacted")]
     public void Redact_KeyParameter_ValueReplacedOthersKept(string text, string expected) =>
         Assert.Equal(expected, QueryKeyRedaction.Redact(text));
 
@@ -25,6 +28,33 @@ public sealed class QueryKeyRedactionTests
     [InlineData("no query at all")]
     public void Redact_NoKeyValue_SameInstance(string text) =>
         Assert.Same(text, QueryKeyRedaction.Redact(text));
+
+    [Theory]
+    [InlineData("ke=y=1")]
+    [InlineData("k=ey=1")]
+    [InlineData("=key")]
+    [InlineData("key")]
+    [InlineData("\u212Aey=1")] // the Kelvin sign is not K under ordinal ignore-case
+    public void MayHoldKey_NoKeyMarker_False(string text) =>
+        Assert.False(QueryKeyRedaction.MayHoldKey(text));
+
+    /// <summary>The fast marker search finds exactly what a case-insensitive substring search finds.</summary>
+    [Fact]
+    public void MayHoldKey_GeneratedTexts_AgreesWithCaseInsensitiveContains()
+    {
+        const string alphabet = "kKeEyY=&\u212A";
+        var random = new Random(20261202);
+        var found = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(0, 24)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var expected = text.Contains("key=", StringComparison.OrdinalIgnoreCase);
+            found += expected ? 1 : 0;
+            Assert.True(expected == QueryKeyRedaction.MayHoldKey(text), $"MayHoldKey(\"{text}\") should be {expected}");
+        }
+
+        Assert.InRange(found, 100, 19_900); // both answers were exercised
+    }
 
     [Fact]
     public void OnEnd_SpanWithKeyInUrlAttributes_RedactedOtherAttributesUntouched()
