@@ -103,6 +103,34 @@ public sealed class AttributionMetricsTests
     }
 
     [Fact]
+    public async Task Cost_TwelveDimensions_EveryAttributedMeasurementCarriesThemAll()
+    {
+        // More tags than the stack room for one call's measurements: the tags go to the heap, none is lost.
+        var settings = Settings();
+        var names = Enumerable.Range(0, 12).Select(i => $"t{i}").ToArray();
+        for (var i = 0; i < names.Length; i++)
+            settings[$"Glassbox:Attribution:MetricDimensions:{i}"] = $"glassbox.tag.{names[i]}";
+        await using var harness = await GatewayHarness.StartAsync(settings);
+        var model = "claude-haiku-4-5-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = harness.CreateClient();
+        using var response = await client.SendAsync(AiRequests.Post("v1/messages", model, stream: true,
+            [.. names.Select(n => ($"x-glassbox-tag-{n}", $"v-{n}"))]));
+        await response.Content.ReadAsStringAsync();
+
+        foreach (var instrument in (string[])["glassbox.cost", "glassbox.tokens", "gen_ai.client.token.usage", "gen_ai.client.operation.duration"])
+        {
+            var points = harness.MetricPoints(instrument, model);
+            Assert.NotEmpty(points);
+            Assert.All(points, p =>
+            {
+                Assert.All(names, n => Assert.Equal($"v-{n}", Tag(p, $"glassbox.tag.{n}")));
+                Assert.Equal("true", Tag(p, "gen_ai.request.stream"), ignoreCase: true);
+                Assert.NotNull(Tag(p, "server.port"));
+            });
+        }
+    }
+
+    [Fact]
     public async Task Otlp_AttributedCall_ReachesTheDashboardWithItsAttribution()
     {
         await using var dashboard = await AspireDashboard.StartAsync();

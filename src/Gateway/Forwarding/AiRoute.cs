@@ -16,4 +16,7 @@ internal sealed record AiRoute(string RouteId, string UpstreamName, UpstreamOpti
     public string ServerAddress { get; } = Upstream.BaseUrl!.Host;
 
     public int ServerPort { get; } = Upstream.BaseUrl!.Port;
+
+    /// <summary><see cref="ServerPort"/> boxed once, for the metric tags of every call.</summary>
+    public object ServerPortTag { get; } = Upstream.BaseUrl!.Port;
 }

@@ -351,127 +351,120 @@ internal sealed class CallTelemetry
     /// Every dimension is bounded: configured names (upstream, route, provider), the model names (capped per
     /// dimension by <see cref="Cardinality.DimensionLimits"/>, since callers choose them), and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
     /// </remarks>
+    /// <summary>Tags every call metric carries (the response model only when known).</summary>
+    private const int MaxCommonTags = 9;
+
+    /// <summary>The most one measurement adds before the attribution tags: cache hit and two error types.</summary>
+    private const int MaxOwnTags = 3;
+
     private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, TokenUsage usage, CostEstimate? cost,
         double? outputTokensPerSecond, double? overheadSeconds, double frequency)
     {
         var facts = call.Response;
-        var tags = new TagList
-        {
-            { GenAI.OperationName, call.Dialect.OperationName },
-            { GenAI.ProviderName, call.Route.Upstream.Provider },
-            { GenAI.RequestModel, call.MetricModel },
-            { GenAI.RequestStream, call.Request.Stream },
-            { Common.ServerAddress, call.Route.ServerAddress },
-            { Common.ServerPort, call.Route.ServerPort },
-            { Own.Upstream, call.Route.UpstreamName },
-            { Own.Route, call.Route.Path },
-        };
-        if (_responseModels.Apply(facts.ResponseModel) is { } responseModel)
-        {
-            tags.Add(GenAI.ResponseModel, responseModel);
-        }
-
-        // Past eight tags, copies of a TagList share one overflow array: each copy below is used before a
-        // later copy of the same parent adds its own tag, so none sees another's (hence TTFT right after duration).
-        // Latency split by cache use shows what the prompt cache buys; unknown without reported usage.
-        var latencyTags = tags;
-        if (facts.CacheReadInputTokens is not null || facts.InputTokens is not null)
-        {
-            latencyTags.Add(Own.CacheHit, facts.CacheReadInputTokens > 0);
-        }
-
-        var durationTags = latencyTags;
-        if (error is not null)
-        {
-            durationTags.Add(Common.ErrorType, error.SemconvType);
-            durationTags.Add(Ai.ErrorType, error.AiType);
-        }
-
         // Who the call was for splits tokens, cost and duration only (the configured, capped attribution dimensions).
         var attribution = _attributionDimensions.TagsOf(call.Attribution);
-        _instrumentation.OperationDuration.Record(durationSeconds, With(durationTags, attribution));
+
+        // One call's tags on the stack: the common ones written once, each measurement's own written after them for that
+        // measurement (a TagList copied per measurement boxed again and, past eight tags, allocated an overflow array).
+        var buffer = new MetricTagBuffer();
+        var needed = MaxCommonTags + MaxOwnTags + attribution.Length;
+        Span<KeyValuePair<string, object?>> tags = needed <= MetricTagBuffer.Capacity ? buffer : new KeyValuePair<string, object?>[needed];
+        var common = 0;
+        tags[common++] = new(GenAI.OperationName, call.Dialect.OperationName);
+        tags[common++] = new(GenAI.ProviderName, call.Route.Upstream.Provider);
+        tags[common++] = new(GenAI.RequestModel, call.MetricModel);
+        tags[common++] = new(GenAI.RequestStream, SpanTags.Box(call.Request.Stream));
+        tags[common++] = new(Common.ServerAddress, call.Route.ServerAddress);
+        tags[common++] = new(Common.ServerPort, call.Route.ServerPortTag);
+        tags[common++] = new(Own.Upstream, call.Route.UpstreamName);
+        tags[common++] = new(Own.Route, call.Route.Path);
+        if (_responseModels.Apply(facts.ResponseModel) is { } responseModel)
+        {
+            tags[common++] = new(GenAI.ResponseModel, responseModel);
+        }
+
+        // Latency split by cache use shows what the prompt cache buys; unknown without reported usage.
+        var latency = common;
+        if (facts.CacheReadInputTokens is not null || facts.InputTokens is not null)
+        {
+            tags[latency++] = new(Own.CacheHit, SpanTags.Box(facts.CacheReadInputTokens > 0));
+        }
+
+        var duration = latency;
+        if (error is not null)
+        {
+            tags[duration++] = new(Common.ErrorType, error.SemconvType);
+            tags[duration++] = new(Ai.ErrorType, error.AiType);
+        }
+
+        _instrumentation.OperationDuration.Record(durationSeconds, Attributed(tags, duration, attribution));
         if (ttftSeconds is { } ttft)
         {
-            _instrumentation.TimeToFirstChunk.Record(ttft, latencyTags);
+            _instrumentation.TimeToFirstChunk.Record(ttft, tags[..latency]);
         }
 
         if (usage.Input is { } input)
         {
-            var inputTags = tags;
-            inputTags.Add(GenAI.TokenType, TokenTypes.Input);
-            _instrumentation.TokenUsage.Record(input, With(inputTags, attribution));
+            tags[common] = new(GenAI.TokenType, TokenTypes.Input);
+            _instrumentation.TokenUsage.Record(input, Attributed(tags, common + 1, attribution));
         }
 
         if (usage.Output is { } output)
         {
-            var outputTags = tags;
-            outputTags.Add(GenAI.TokenType, TokenTypes.Output);
-            _instrumentation.TokenUsage.Record(output, With(outputTags, attribution));
+            tags[common] = new(GenAI.TokenType, TokenTypes.Output);
+            _instrumentation.TokenUsage.Record(output, Attributed(tags, common + 1, attribution));
         }
 
-        var tokenTags = With(tags, attribution);
-        AddTokens(tokenTags, TokenTypes.Input, usage.Input);
-        AddTokens(tokenTags, TokenTypes.Output, usage.Output);
-        AddTokens(tokenTags, TokenTypes.CacheRead, usage.CacheRead);
-        AddTokens(tokenTags, TokenTypes.CacheCreation, usage.CacheCreation);
-        AddTokens(tokenTags, TokenTypes.Reasoning, usage.Reasoning);
+        var tokenTags = Attributed(tags, common, attribution).Length;
+        AddTokens(tags, tokenTags, TokenTypes.Input, usage.Input);
+        AddTokens(tags, tokenTags, TokenTypes.Output, usage.Output);
+        AddTokens(tags, tokenTags, TokenTypes.CacheRead, usage.CacheRead);
+        AddTokens(tags, tokenTags, TokenTypes.CacheCreation, usage.CacheCreation);
+        AddTokens(tags, tokenTags, TokenTypes.Reasoning, usage.Reasoning);
 
+        ReadOnlySpan<KeyValuePair<string, object?>> commonTags = tags[..common];
         foreach (var gap in facts.ContentGapTicks)
         {
-            _instrumentation.TimePerOutputChunk.Record(gap / frequency, tags);
+            _instrumentation.TimePerOutputChunk.Record(gap / frequency, commonTags);
         }
 
         if (outputTokensPerSecond is { } rate)
         {
-            _instrumentation.OutputTokenRate.Record(rate, tags);
+            _instrumentation.OutputTokenRate.Record(rate, commonTags);
         }
 
         if (overheadSeconds is { } overhead)
         {
-            _instrumentation.GatewayOverhead.Record(overhead, tags);
+            _instrumentation.GatewayOverhead.Record(overhead, commonTags);
         }
 
         if (cost is { } estimate)
         {
-            _instrumentation.Cost.Add((double)estimate.Usd, With(tags, attribution));
+            _instrumentation.Cost.Add((double)estimate.Usd, Attributed(tags, common, attribution));
         }
 
         if (call.Request.Stream && !(facts.Completed && call.BodyEnded) && call.StatusCode is null or < 400)
         {
-            var abortedTags = tags;
-            abortedTags.Add(Own.EndReason, EndReasonName(call.EndReason));
-            _instrumentation.AbortedStreams.Add(1, abortedTags);
+            tags[common] = new(Own.EndReason, EndReasonName(call.EndReason));
+            _instrumentation.AbortedStreams.Add(1, tags[..(common + 1)]);
         }
     }
 
-    /// <summary>A fresh list with <paramref name="extra"/> appended (a copy of a long TagList would share its overflow array).</summary>
-    private static TagList With(in TagList source, KeyValuePair<string, object?>[] extra)
+    /// <summary>The first <paramref name="count"/> tags, then the attribution ones (written after them).</summary>
+    private static ReadOnlySpan<KeyValuePair<string, object?>> Attributed(Span<KeyValuePair<string, object?>> tags, int count,
+        KeyValuePair<string, object?>[] attribution)
     {
-        if (extra.Length == 0)
-        {
-            return source;
-        }
-
-        var result = new TagList();
-        foreach (var tag in source)
-        {
-            result.Add(tag);
-        }
-
-        foreach (var tag in extra)
-        {
-            result.Add(tag);
-        }
-
-        return result;
+        attribution.CopyTo(tags[count..]);
+        return tags[..(count + attribution.Length)];
     }
 
-    private void AddTokens(TagList tags, string type, long? count)
+    /// <summary><c>glassbox.tokens</c> of one type: the first <paramref name="count"/> tags and the type after them.</summary>
+    private void AddTokens(Span<KeyValuePair<string, object?>> tags, int count, string type, long? tokens)
     {
-        if (count is { } tokens)
+        if (tokens is { } value)
         {
-            tags.Add(Own.TokenType, type);
-            _instrumentation.Tokens.Add(tokens, tags);
+            tags[count] = new(Own.TokenType, type);
+            _instrumentation.Tokens.Add(value, tags[..(count + 1)]);
         }
     }
 

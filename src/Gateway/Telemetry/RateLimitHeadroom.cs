@@ -9,7 +9,8 @@ namespace Glassbox.Gateway.Telemetry;
 /// </summary>
 internal sealed class RateLimitHeadroom
 {
-    private readonly ConcurrentDictionary<(string Upstream, int Kind), (long? Limit, long? Remaining)> _latest = new();
+    // One entry per upstream and kind, updated in place: replacing a 32-byte value allocated a dictionary node per kind per response.
+    private readonly ConcurrentDictionary<(string Upstream, int Kind), Latest> _latest = new();
 
     public RateLimitHeadroom(GatewayInstrumentation instrumentation)
     {
@@ -25,7 +26,9 @@ internal sealed class RateLimitHeadroom
         {
             if (snapshot.Limit(kind) is not null || snapshot.Remaining(kind) is not null)
             {
-                _latest[(upstream, kind)] = (snapshot.Limit(kind), snapshot.Remaining(kind));
+                var latest = _latest.GetOrAdd((upstream, kind), static _ => new Latest());
+                latest.Limit = snapshot.Limit(kind) ?? Latest.None;
+                latest.Remaining = snapshot.Remaining(kind) ?? Latest.None;
             }
         }
     }
@@ -34,12 +37,21 @@ internal sealed class RateLimitHeadroom
     {
         foreach (var ((upstream, kind), value) in _latest)
         {
-            if ((remaining ? value.Remaining : value.Limit) is { } number)
+            if ((remaining ? value.Remaining : value.Limit) is var number and not Latest.None)
             {
                 yield return new Measurement<long>(number,
                     new KeyValuePair<string, object?>(TelemetryNames.Own.Upstream, upstream),
                     new KeyValuePair<string, object?>(TelemetryNames.Own.RateLimitKind, RateLimitSnapshot.Kinds[kind]));
             }
         }
+    }
+
+    /// <summary>The latest figures of one kind; each is one atomic write, <see cref="None"/> when the response had none.</summary>
+    private sealed class Latest
+    {
+        public const long None = long.MinValue;
+
+        public long Limit = None;
+        public long Remaining = None;
     }
 }
