@@ -11,7 +11,11 @@
 #          --profile (also write the callgrind files and a per-function table, JIT code named from the perf map)
 #          --tiered (keep tiered JIT; default: no tiering: methods are compiled once, fully optimised (framework
 #          methods run their ReadyToRun code), no PGO, so the count does not depend on how far tiering got under valgrind)
-#          --gateway-dll PATH (another build of the gateway)  --plain-yarp (bench/PlainYarp instead, for reference)  --no-build
+#          --env NAME=VALUE (an extra environment variable for the gateway; the DOTNET_GC* ones do not override the
+#          compiled-in generation-0 cap: publish with -p:GlassboxGen0MaxBudget=N for that)
+#          --gateway-dll PATH (another build of the gateway)
+#          --native PATH (a Native AOT executable: its symbols name every function, so --profile gives inclusive costs
+#          by call tree; bench/callgrind-breakdown.py groups them)  --plain-yarp (bench/PlainYarp instead)  --no-build
 set -euo pipefail
 # The whole script is parsed before it runs (main at the end): editing it during a run cannot break the run.
 main() {
@@ -26,6 +30,8 @@ PROFILE=0
 BUILD=1
 JIT_ENV=(DOTNET_TieredCompilation=0)
 GW_DLL=$ROOT/src/Gateway/bin/Release/net10.0/Glassbox.Gateway.dll
+NATIVE=
+EXTRA_ENV=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --calls) CALLS=$2; shift ;;
@@ -34,6 +40,8 @@ while [ $# -gt 0 ]; do
     --no-export) EXPORT=0 ;;
     --profile) PROFILE=1 ;;
     --gateway-dll) GW_DLL=$2; shift ;;
+    --native) NATIVE=$2; shift ;;
+    --env) EXTRA_ENV+=("$2"); shift ;;
     --no-build) BUILD=0 ;;
     --plain-yarp) GW_DLL=$ROOT/bench/PlainYarp/bin/Release/net10.0/Glassbox.Bench.PlainYarp.dll; EXPORT=0 ;;
     --tiered) JIT_ENV=() ;;
@@ -74,7 +82,7 @@ log "starting simulated upstream :$P_SIM"
 clean_env ASPNETCORE_URLS=http://127.0.0.1:$P_SIM taskset -c 1 dotnet "$SIM_DLL" >"$WORK/sim.log" 2>&1 &
 PIDS+=("$!"); PID_SIM=$!
 GW_ENV=(Glassbox__Upstreams__Anthropic__BaseUrl=http://127.0.0.1:$P_SIM Glassbox__Upstreams__OpenAI__BaseUrl=http://127.0.0.1:$P_SIM
-        PLAINYARP_UPSTREAM=http://127.0.0.1:$P_SIM ASPNETCORE_URLS=http://127.0.0.1:$P_GW DOTNET_PerfMapEnabled=$PROFILE "${JIT_ENV[@]}")
+        PLAINYARP_UPSTREAM=http://127.0.0.1:$P_SIM ASPNETCORE_URLS=http://127.0.0.1:$P_GW DOTNET_PerfMapEnabled=$PROFILE "${JIT_ENV[@]}" "${EXTRA_ENV[@]}")
 if [ "$EXPORT" = 1 ]; then
   log "starting Aspire dashboard (OTLP receiver) :$P_DASH_GRPC"
   start_receiver aspire 0
@@ -86,11 +94,18 @@ fi
 wait_port $P_SIM sim $PID_SIM
 
 # From a copy of the build output, so a rebuild during the (slow) run cannot swap assemblies under it.
-cp -r "$(dirname "$GW_DLL")" "$WORK/gateway"
-GW_RUN=$WORK/gateway/$(basename "$GW_DLL")
+if [ -n "$NATIVE" ]; then
+  cp -r "$(dirname "$NATIVE")" "$WORK/gateway"
+  # valgrind gives up on the DWARF 5 of the .dbg file; the profile is named from its symbol table afterwards.
+  rm -f "$WORK/gateway/$(basename "$NATIVE").dbg"
+  GW_CMD=("$WORK/gateway/$(basename "$NATIVE")")
+else
+  cp -r "$(dirname "$GW_DLL")" "$WORK/gateway"
+  GW_CMD=(dotnet "$WORK/gateway/$(basename "$GW_DLL")")
+fi
 log "starting the gateway under callgrind (instrumentation off until measured), export $([ $EXPORT = 1 ] && echo on || echo off)"
 clean_env "${GW_ENV[@]}" taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --smc-check=all \
-  --callgrind-out-file="$WORK/callgrind.%p" dotnet "$GW_RUN" >"$WORK/gw.log" 2>&1 &
+  --callgrind-out-file="$WORK/callgrind.%p" "${GW_CMD[@]}" >"$WORK/gw.log" 2>&1 &
 PIDS+=("$!"); PID_GW=$!
 # Under valgrind on a loaded machine start-up takes minutes: up to 30.
 for i in $(seq 1 3600); do
@@ -125,17 +140,24 @@ for scenario in non_streaming streaming; do
   log "  $scenario: $(printf "%'d" ${IR[$scenario]}) instructions/call, ${ALLOC[$scenario]} B allocated/call"
   if [ "$PROFILE" = 1 ]; then
     cp "$file" "$ROOT/bench/results/callcost-$STAMP-$scenario.callgrind"
-    python3 "$ROOT/bench/callgrind-jit-names.py" "$file" "/tmp/perf-$PID_GW.map" 40 \
-      > "$ROOT/bench/results/callcost-$STAMP-$scenario.top.txt" 2>/dev/null || true
+    if [ -n "$NATIVE" ]; then
+      python3 "$ROOT/bench/callgrind-native-names.py" "$file" "$NATIVE.dbg" > "$WORK/named.callgrind" &&
+        cp "$WORK/named.callgrind" "$ROOT/bench/results/callcost-$STAMP-$scenario.callgrind" &&
+        callgrind_annotate --inclusive=yes "$WORK/named.callgrind" 2>/dev/null | head -n 160 > "$ROOT/bench/results/callcost-$STAMP-$scenario.top.txt" || true
+    else
+      python3 "$ROOT/bench/callgrind-jit-names.py" "$file" "/tmp/perf-$PID_GW.map" 40 \
+        > "$ROOT/bench/results/callcost-$STAMP-$scenario.top.txt" 2>/dev/null || true
+    fi
   fi
 done
 
 {
   echo "# Gateway cost per call, $STAMP"
   echo
-  echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), gateway $GW_DLL"
+  echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), gateway ${NATIVE:-$GW_DLL}"
   echo "- telemetry export: $([ $EXPORT = 1 ] && echo 'on (OTLP/gRPC to the Aspire dashboard)' || echo 'off (no OTLP endpoint)'); per-call log line on"
-  echo "- JIT: $([ ${#JIT_ENV[@]} -gt 0 ] && echo "${JIT_ENV[*]}" || echo "tiered (default)")"
+  [ ${#EXTRA_ENV[@]} -eq 0 ] || echo "- environment: ${EXTRA_ENV[*]}"
+  if [ -n "$NATIVE" ]; then echo "- Native AOT executable"; else echo "- JIT: $([ ${#JIT_ENV[@]} -gt 0 ] && echo "${JIT_ENV[*]}" || echo "tiered (default)")"; fi
   echo "- warm-up $WARMUP + $((WARMUP / 2)) streamed calls; then $CALLS calls per scenario at concurrency 1, simulator with no delays"
   echo "- instructions: callgrind, all threads of the gateway, divided by calls; allocated: dotnet_gc_heap_total_allocated_bytes_total delta / calls"
   echo "- periodic metric export (per interval, not per call) pushed past the run: OTEL_METRIC_EXPORT_INTERVAL=86400000"
