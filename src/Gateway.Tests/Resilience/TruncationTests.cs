@@ -18,12 +18,16 @@ public sealed class TruncationTests
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Logging.ClearProviders();
         await using var upstream = builder.Build();
+        // The break comes once the client holds the response headers, not after a fixed delay: on a loaded machine the
+        // flushed bytes may still sit in the upstream's output when a timed abort drops the connection (then no answer
+        // came at all, and 502 is right).
+        var clientHasHeaders = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         upstream.MapPost("/v1/messages", async (HttpContext context) =>
         {
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(partial);
             await context.Response.Body.FlushAsync();
-            await Task.Delay(100);
+            await clientHasHeaders.Task.WaitAsync(TimeSpan.FromSeconds(30));
             context.Abort();
         });
         var upstreamUri = await LoopbackApp.StartAsync(upstream);
@@ -32,6 +36,7 @@ public sealed class TruncationTests
         var model = AiRequests.UniqueModel("jsoncut");
 
         using var response = await client.SendAsync(AiRequests.Post("v1/messages", model, stream: false), HttpCompletionOption.ResponseHeadersRead);
+        clientHasHeaders.SetResult();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => response.Content.ReadAsByteArrayAsync());
