@@ -347,16 +347,16 @@ internal sealed class CallTelemetry
         }
     }
 
-    /// <remarks>
-    /// Every dimension is bounded: configured names (upstream, route, provider), the model names (capped per
-    /// dimension by <see cref="Cardinality.DimensionLimits"/>, since callers choose them), and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
-    /// </remarks>
     /// <summary>Tags every call metric carries (the response model only when known).</summary>
     private const int MaxCommonTags = 9;
 
     /// <summary>The most one measurement adds before the attribution tags: cache hit and two error types.</summary>
     private const int MaxOwnTags = 3;
 
+    /// <remarks>
+    /// Every dimension is bounded: configured names (upstream, route, provider), the model names (capped per
+    /// dimension by <see cref="Cardinality.DimensionLimits"/>, since callers choose them), and closed sets (error types, end reasons, booleans). No id, key or free text becomes a label.
+    /// </remarks>
     private void RecordMetrics(AiCall call, CallError? error, double durationSeconds, double? ttftSeconds, TokenUsage usage, CostEstimate? cost,
         double? outputTokensPerSecond, double? overheadSeconds, double frequency)
     {
